@@ -1,0 +1,106 @@
+#ifndef IKC_PLANNER_PLAN_H
+#define IKC_PLANNER_PLAN_H
+
+/*
+ * The plan: what apply would do, per resource, plus drift.  Built purely
+ * from the stack (desired), the stored state (last applied) and, when
+ * refreshed, the live values read by providers.  No I/O here.
+ */
+
+#include <stddef.h>          /* for size_t */
+#include <json-c/json.h>
+#include "spec/stack.h"
+#include "state/state.h"
+#include "util/buf.h"
+#include "util/diag.h"
+
+typedef enum {
+	IKC_ACTION_NOOP = 0,
+	IKC_ACTION_CREATE,
+	IKC_ACTION_UPDATE,
+	IKC_ACTION_REPLACE,
+	IKC_ACTION_DELETE
+} ikc_action;
+
+/** "no-op", "create", "update", "replace", "delete". */
+const char *ikc_action_name(ikc_action a);
+
+/** One field that differs. before/after are owned (NULL = absent). */
+typedef struct ikc_field_change {
+	char *path;            /* "spec.replicas", "spec.template.spec.containers[0].image" */
+	json_object *before;
+	json_object *after;    /* may be IKC_UNKNOWN_VALUE */
+	int forces_replacement;
+} ikc_field_change;
+
+typedef struct ikc_change {
+	char *address;
+	char *kind;
+	char *api_version;
+	ikc_provider_kind provider;
+	ikc_action action;
+	json_object *before;   /* prior value (live when refreshed, else last applied); NULL for create */
+	json_object *after;    /* desired, resolved; NULL for delete */
+	ikc_field_change *fields;
+	size_t nfields;
+	char **replace_paths;  /* fields that force the replacement */
+	size_t nreplace_paths;
+} ikc_change;
+
+/** A live value that differs from the last applied value of a field ikc manages. */
+typedef struct ikc_drift {
+	char *address;
+	int gone;              /* the object no longer exists live */
+	ikc_field_change *fields;  /* before = last applied, after = live */
+	size_t nfields;
+} ikc_drift;
+
+typedef struct ikc_plan {
+	char *stack;
+	char *lineage;         /* of the state it was made against ("" for none) */
+	unsigned long long serial;
+	char digest[65];       /* of the stack file */
+	char *git_commit;      /* or NULL */
+	int refreshed;         /* live state was read */
+	int destroy;           /* a destroy plan */
+	ikc_change *changes;   /* in apply order (destroy: reverse dependency order) */
+	size_t nchanges;
+	ikc_drift *drift;
+	size_t ndrift;
+	size_t n_create, n_update, n_replace, n_delete, n_noop;
+} ikc_plan;
+
+typedef struct ikc_plan_input {
+	const ikc_stack *stack;      /* required (a destroy plan uses it for names only) */
+	const ikc_state *prior;      /* NULL when no state exists yet */
+	/*
+	 * Live values by address (object of address -> stack-shaped value);
+	 * an address missing from it is absent live.  NULL when not refreshed:
+	 * the stored "observed" values stand in for live.
+	 */
+	json_object *live;
+	const char *const *targets;  /* --target addresses, may be NULL */
+	size_t ntargets;
+	int destroy;
+} ikc_plan_input;
+
+/**
+ * Builds the plan.  Errors (IKC_EINVALID, with diags when positioned):
+ * a cycle, a --target that is not a resource, prevent-destroy violated
+ * (names the resource and the field forcing the replacement), a reference
+ * that cannot be resolved.
+ */
+int ikc_plan_build(ikc_plan **out, ikc_diags *diags, const ikc_plan_input *in);
+void ikc_plan_free(ikc_plan *plan);
+
+/** 1 if the plan changes anything (not counting drift). */
+int ikc_plan_has_changes(const ikc_plan *plan);
+
+/* Rendering (planner/render.c).  `color` adds ANSI colors. */
+int ikc_plan_render_text(ikc_buf *out, const ikc_plan *plan, int color);
+/** The public JSON (cli.md): format_version, drift, changes, summary, ... */
+int ikc_plan_render_json(ikc_buf *out, const ikc_plan *plan);
+/** Drift only (ikc drift). */
+int ikc_plan_render_drift_text(ikc_buf *out, const ikc_plan *plan, int color);
+
+#endif /* IKC_PLANNER_PLAN_H */

@@ -1,0 +1,178 @@
+#ifndef IKC_SIM_KUBE_KUBE_H
+#define IKC_SIM_KUBE_KUBE_H
+
+/*
+ * Module-internal interface of one simulated cluster's Kubernetes API.
+ * Everything here runs with the cluster's mutex held unless said otherwise.
+ * Objects are json-c values owned by the store; a serialised copy of each
+ * object version is cached so that a GET is a hash lookup and a memcpy.
+ */
+
+#include <pthread.h>         /* for pthread_mutex_t */
+#include <stddef.h>          /* for size_t */
+#include <json-c/json.h>
+#include "sim/api.h"         /* for sim_request, sim_response */
+
+/* Flags of a resource type. */
+#define KUBE_NAMESPACED 0x01 /* lives in a namespace */
+#define KUBE_GEN 0x02        /* has metadata.generation bumped on spec change */
+#define KUBE_SCALE 0x04      /* has the scale subresource */
+#define KUBE_STATUS 0x08     /* has the status subresource */
+#define KUBE_ALL 0x10        /* in the "all" category */
+#define KUBE_LIST_ONLY 0x20  /* served read-only (events) */
+
+typedef struct kube_kind {
+	const char *group;       /* "" for the core group */
+	const char *version;     /* served version */
+	const char *kind;
+	const char *plural;
+	const char *singular;
+	const char *shortname;   /* NULL when none */
+	int flags;
+	const char *store;       /* storage name shared by versions ("pods") */
+} kube_kind;
+
+/* One stored object. */
+typedef struct kube_obj {
+	char *key;               /* "store/ns/name" (ns empty when cluster-scoped) */
+	const kube_kind *kind;   /* the storage (preferred) version's kind */
+	json_object *obj;        /* owned */
+	char *json;              /* cached compact serialisation of obj */
+	size_t json_len;
+	unsigned long long rv;
+	double due;              /* sim time of the next controller step; 0 none */
+	struct kube_obj *next;   /* hash chain */
+} kube_obj;
+
+/* One watch event kept for streaming. */
+typedef struct kube_event {
+	unsigned long long rv;
+	const char *store;       /* static string from the kind table */
+	char *ns;
+	char *type;              /* ADDED, MODIFIED, DELETED */
+	json_object *obj;        /* owned snapshot */
+} kube_event;
+
+#define KUBE_EVENTS_MAX 2048
+
+struct sim_kube {
+	pthread_mutex_t mu;
+	int refs;                /* the owner plus one per open watch */
+	int dead;                /* sim_kube_free was called */
+	char *cluster;
+	char *version;           /* "1.30.5-gke.1014001" */
+	unsigned long long rv;   /* last resourceVersion handed out */
+	double now;              /* latest simulated time seen */
+	int dirty;
+	kube_obj **buckets;
+	size_t nbuckets;
+	size_t count;
+	kube_event *events;      /* ring of the last KUBE_EVENTS_MAX events */
+	size_t ev_start, ev_count;
+};
+
+/* ---- kinds.c: the resource table, discovery, tables ---- */
+
+/** Kind served at group/version with this plural, or NULL. */
+const kube_kind *kube__kind_find(const char *group, const char *version,
+				 const char *plural);
+/** The storage kind for a storage name ("pods"). */
+const kube_kind *kube__kind_by_store(const char *store);
+/** The storage kind for a Kind name ("Pod"), or NULL. */
+const kube_kind *kube__kind_by_kind(const char *kind);
+/** "v1" or "apps/v1" for a kind (static buffer per kind not needed: owned). */
+char *kube__api_version(const kube_kind *kd);
+/**
+ * Answers the discovery and OpenAPI paths (/version, /api, /apis, /openapi).
+ * Returns 1 if the path was one of them (resp filled), 0 otherwise.
+ */
+int kube__discovery(struct sim_kube *k, const char *path, sim_response *resp);
+/** Owned meta.k8s.io/v1 Table of `objs` (borrowed) for kubectl get. */
+json_object *kube__table(const kube_kind *kd, json_object **objs, size_t n,
+			 const char *list_rv, int full_objects);
+
+/* ---- store.c ---- */
+
+/** Object by key parts, or NULL.  ns may be NULL/"" for cluster-scoped. */
+kube_obj *kube__get(struct sim_kube *k, const char *store, const char *ns,
+		    const char *name);
+/**
+ * Stores `obj` (owned) as a new version: bumps resourceVersion, refreshes
+ * the cache, records a watch event.  Creates the entry when missing.
+ * Returns the entry, or NULL on OOM (obj is put).
+ */
+kube_obj *kube__put(struct sim_kube *k, const kube_kind *kd, json_object *obj);
+/** Removes an entry, recording a DELETED event. */
+void kube__remove(struct sim_kube *k, kube_obj *o);
+/** All entries of a storage name (optionally one namespace), sorted by key. */
+kube_obj **kube__list(struct sim_kube *k, const char *store, const char *ns,
+		      size_t *n_out);
+/** A borrowed entry by uid (any type), or NULL. */
+kube_obj *kube__by_uid(struct sim_kube *k, const char *uid);
+/** Fresh object skeleton's common metadata: uid, creationTimestamp. */
+int kube__stamp(json_object *obj);
+/** Deletes an object now or marks it (finalizers); handles Orphan. */
+void kube__delete_obj(struct sim_kube *k, kube_obj *o, const char *policy);
+
+/* ---- machinery.c: defaults, validation, allocation ---- */
+
+/** Applies the server defaults of api-reference §4.4 to `obj` in place. */
+void kube__defaults(struct sim_kube *k, const kube_kind *kd, json_object *obj);
+/**
+ * Validates `obj` (and, on update, against `old`).  Returns NULL when valid,
+ * else an owned array of causes {reason, message, field}.
+ */
+json_object *kube__validate(struct sim_kube *k, const kube_kind *kd,
+			    json_object *obj, json_object *old);
+/** Service allocation: clusterIP(s), node ports; carries over from `old`. */
+void kube__service_alloc(struct sim_kube *k, json_object *svc,
+			 json_object *old);
+/** Status a new object starts with. Owned. */
+json_object *kube__initial_status(const kube_kind *kd, json_object *obj);
+
+/* ---- selector.c ---- */
+
+typedef struct kube_selector kube_selector;
+/** Parses a label selector string; NULL on a syntax error (msg set). */
+kube_selector *kube__selector_parse(const char *s, char **err_out);
+/** Parses a field selector string (same grammar, =, ==, != only). */
+kube_selector *kube__field_selector_parse(const char *s, char **err_out);
+void kube__selector_free(kube_selector *sel);
+/** 1 if the labels object (may be NULL) matches. */
+int kube__selector_labels(const kube_selector *sel, json_object *labels);
+/** 1 if the object's fields match a field selector. */
+int kube__selector_fields(const kube_selector *sel, json_object *obj);
+/** 1 if labels match a map selector (RC) — every pair present. */
+int kube__match_map(json_object *selector, json_object *labels);
+/** 1 if labels match a LabelSelector object (matchLabels/matchExpressions). */
+int kube__match_label_selector(json_object *selector, json_object *labels);
+/** "a=b,c=d" text of a map or LabelSelector. Owned. */
+char *kube__selector_string(json_object *selector);
+
+/* ---- patch.c ---- */
+
+/** RFC 7386 merge patch of `patch` onto `target` (modified in place). */
+json_object *kube__merge_patch(json_object *target, json_object *patch);
+/** RFC 6902 patch. 0, or -1 with *err_out (owned) set. */
+int kube__json_patch(json_object **doc, json_object *ops, char **err_out);
+/** Strategic merge patch onto `target` in place. 0 or -1 with *err_out. */
+int kube__smp(json_object *target, json_object *patch, const kube_kind *kd,
+	      char **err_out);
+
+/* ---- controllers.c ---- */
+
+/** Runs all controllers once at k->now. */
+void kube__reconcile(struct sim_kube *k);
+
+/* ---- helpers (store.c) ---- */
+
+json_object *kube__meta(json_object *obj);          /* borrowed, created */
+const char *kube__name(json_object *obj);
+const char *kube__ns(json_object *obj);
+long long kube__int(json_object *obj, const char *path, long long dflt);
+void kube__set(json_object *obj, const char *path, json_object *val);
+void kube__now_rfc3339(char out[32]);
+void kube__rand_suffix(char *out, size_t n);        /* n chars + NUL */
+void kube__dirty(struct sim_kube *k);
+
+#endif /* IKC_SIM_KUBE_KUBE_H */
