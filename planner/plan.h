@@ -45,6 +45,12 @@ typedef struct ikc_change {
 	size_t nfields;
 	char **replace_paths;  /* fields that force the replacement */
 	size_t nreplace_paths;
+	/*
+	 * Delete only: the Cluster whose deletion removes this object too (an
+	 * in-cluster object other than a LoadBalancer Service, or a NodePool),
+	 * so apply makes no call of its own for it; NULL otherwise.
+	 */
+	char *deleted_with;
 } ikc_change;
 
 /** A live value that differs from the last applied value of a field ikc manages. */

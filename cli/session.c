@@ -1,0 +1,120 @@
+/* session.c - stack file, state backend, lock and state for a command */
+#include "cli/session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "planner/graph.h"
+#include "util/errors.h"
+#include "util/fs.h"
+
+int ikc_session_load_stack(ikc_stack **out, struct ikc_cli *cli)
+{
+	ikc_diags diags = IKC_DIAGS_INIT;
+	ikc_load_options opts;
+	int error;
+
+	*out = NULL;
+	memset(&opts, 0, sizeof(opts));
+	opts.vars = cli->vars;
+	opts.nvars = cli->nvars;
+	if (cli->git) {
+		ikc_cli_error("--git is not supported yet");
+		return IKC_EXIT_ERROR;
+	}
+	error = ikc_stack_load_file(out, &diags, cli->file, &opts);
+	if (error == 0 && ikc_graph_check(*out, &diags) < 0)
+		error = IKC_EINVALID;
+	if (error < 0) {
+		ikc_diags_sort(&diags);
+		if (diags.count)
+			ikc_cli_print_diags(&diags);
+		else
+			ikc_cli_fail();
+		ikc_diags_dispose(&diags);
+		ikc_stack_free(*out);
+		*out = NULL;
+		return IKC_EXIT_ERROR;
+	}
+	ikc_diags_sort(&diags);
+	ikc_cli_print_diags(&diags);   /* warnings */
+	ikc_diags_dispose(&diags);
+	return 0;
+}
+
+int ikc_session_open(struct ikc_session *s, struct ikc_cli *cli,
+		     const char *command, int flags)
+{
+	const char *url = cli->state_url;
+	char *base = NULL;
+	int error;
+
+	memset(s, 0, sizeof(*s));
+	if ((flags & IKC_SESSION_STACK) ||
+	    ((flags & IKC_SESSION_STACK_OPT) &&
+	     (cli->file_given || cli->git || !cli->state_url))) {
+		if (ikc_session_load_stack(&s->stack, cli))
+			goto fail;
+	}
+	if (!(flags & (IKC_SESSION_LOCK | IKC_SESSION_STATE)))
+		return 0;
+	if (!url)
+		url = s->stack->state_url;
+	base = s->stack ? strdup(s->stack->dir) : getcwd(NULL, 0);
+	if (!base) {
+		ikc_cli_error("out of memory");
+		goto fail;
+	}
+	if (ikc_backend_open(&s->backend, url, base) < 0) {
+		ikc_cli_fail();
+		goto fail;
+	}
+	if ((flags & IKC_SESSION_LOCK) && cli->lock) {
+		if (ikc_lock_info_self(&s->lock, command) < 0) {
+			ikc_cli_fail();
+			goto fail;
+		}
+		if (s->backend->lock(s->backend, &s->lock, cli->lock_timeout) < 0) {
+			ikc_cli_fail();
+			goto fail;
+		}
+		s->locked = 1;
+	}
+	if (flags & IKC_SESSION_STATE) {
+		error = ikc_state_load(&s->state, s->backend);
+		if (error == IKC_ENOTFOUND) {
+			s->state = NULL;
+		} else if (error < 0) {
+			ikc_cli_fail();
+			goto fail;
+		}
+		if (s->state && s->stack &&
+		    strcmp(ikc_state_stack(s->state), s->stack->name)) {
+			ikc_cli_error("the state at %s belongs to stack \"%s\", not \"%s\"",
+				      url, ikc_state_stack(s->state), s->stack->name);
+			goto fail;
+		}
+	}
+	free(base);
+	return 0;
+fail:
+	free(base);
+	ikc_session_close(s);
+	return IKC_EXIT_ERROR;
+}
+
+void ikc_session_close(struct ikc_session *s)
+{
+	if (s->locked && s->backend) {
+		if (s->backend->unlock(s->backend, s->lock.id) < 0)
+			ikc_cli_warn("could not release the lock: %s", ikc_error_last());
+	}
+	s->locked = 0;
+	ikc_lock_info_dispose(&s->lock);
+	ikc_state_free(s->state);
+	ikc_backend_free(s->backend);
+	ikc_stack_free(s->stack);
+	memset(s, 0, sizeof(*s));
+}
