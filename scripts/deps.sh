@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libyaml-dev libjson-c-dev libcurl4-openssl-dev libssl-dev libgit2-dev
       libmicrohttpd-dev libcmocka-dev curl git openssl etcd-server etcd-client
-      wrk ca-certificates)
+      wrk jq ca-certificates)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,0 +1,37 @@
+# lib.sh - helpers for end-to-end tests of the ikc command line.
+set -uo pipefail
+: "${IKC:?IKC must name the ikc binary}"
+src=${IKC_SOURCE_DIR:?}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+export NO_COLOR=1
+
+# run ARGS...: runs ikc, keeping stdout in $out, stderr in $err, status in $rc.
+run() {
+  "$IKC" "$@" >"$work/out" 2>"$work/err"
+  rc=$?
+  out=$(cat "$work/out")
+  err=$(cat "$work/err")
+}
+
+fail() {
+  echo "FAIL: $*"
+  echo "--- exit code: $rc"
+  echo "--- stdout:"; echo "$out"
+  echo "--- stderr:"; echo "$err"
+  failures=$((failures + 1))
+}
+
+expect_rc() { [ "$rc" -eq "$1" ] || fail "expected exit code $1 ($2)"; }
+expect_out() { grep -qF -- "$1" <<<"$out" || fail "stdout lacks: $1"; }
+expect_err() { grep -qF -- "$1" <<<"$err" || fail "stderr lacks: $1"; }
+expect_no_err() { [ -z "$err" ] || fail "unexpected stderr"; }
+
+finish() {
+  if [ "$failures" -gt 0 ]; then
+    echo "$failures check(s) failed"
+    exit 1
+  fi
+  echo "all checks passed"
+}
