@@ -185,8 +185,8 @@ int ikc_http_response_ok(const ikc_http_response *resp);
  * Status object (message, reason) or an OAuth error (error,
  * error_description), else the start of the body.  Returns IKC_ENOTFOUND
  * (404), IKC_EEXISTS (409 ALREADY_EXISTS / AlreadyExists), IKC_ECONFLICT
- * (other 409, 412), IKC_ELIMIT (429) or IKC_EREMOTE.  For a failed
- * transport (resp->error set) it returns resp->error with its message.
+ * (other 409, 412) or IKC_EREMOTE.  For a failed transport (resp->error
+ * set) it returns resp->error with its message.
  */
 int ikc_http_response_error(const ikc_http_request *req,
 			    const ikc_http_response *resp);
