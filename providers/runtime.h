@@ -102,9 +102,9 @@ typedef struct ikc_provider_ops {
 	 * before calling wait().  *remote_id_out (owned) is the id to keep in
 	 * the state (GKE: projects/P/locations/L/clusters/C[/nodePools/N];
 	 * Kubernetes: the object's API path).
-	 * A Cluster creates its pools (t->pools) in the same call; a NodePool
-	 * whose Cluster was just created with it answers IKC_EEXISTS-free 0
-	 * with no operation (the walk then only waits/reads).
+	 * A Cluster creates its pools (t->pools) in the same call.  (The walk
+	 * does not call create for a NodePool whose Cluster it just created
+	 * with it; it only reads it.)
 	 */
 	int (*create)(ikc_provider_env *env, const ikc_target *t,
 		      char **operation_out, char **remote_id_out);
