@@ -152,10 +152,7 @@ static int load_ca_bundle(ikc_http_client *c, const char *path)
 	before = blob.len;
 	error = ikc_fs_read_file(&blob, path, CA_BUNDLE_MAX);
 	if (error < 0) {
-		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_HTTP,
-					   "cannot read CA bundle '%s' "
-					   "(IKC_CA_BUNDLE): %s", path,
-					   ikc_error_last());
+		error = ikc_error_wrap(IKC_EINVALID, "CA bundle (IKC_CA_BUNDLE): ");
 		goto done;
 	}
 	if (!strstr(blob.ptr + before, "-----BEGIN CERTIFICATE-----")) {
@@ -694,8 +691,7 @@ static int setup_easy(struct xfer *x, CURL *h)
 #undef SET
 	if (rc)
 		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_HTTP,
-					  "%s %s: cannot set up request: %s",
-					  x->method, r->url,
+					  "cannot set up request: %s",
 					  curl_easy_strerror(rc));
 	return 0;
 }

@@ -138,12 +138,8 @@ int ikc_google_creds_from_json(ikc_google_creds **out, const char *json,
 
 	*out = NULL;
 	error = ikc_json_parse(&root, json, len, what);
-	if (error < 0) {
-		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_AUTH,
-					   "%s is not valid JSON: %s", what,
-					   ikc_error_last());
-		goto done;
-	}
+	if (error < 0)
+		goto done;   /* the message names `what` and the problem */
 	if (!json_object_is_type(root, json_type_object)) {
 		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_AUTH,
 					   "%s is not a JSON object", what);
@@ -200,8 +196,7 @@ int ikc_google_creds_from_json(ikc_google_creds **out, const char *json,
 	error = ikc_jwt_key_from_pem(&c->key, pem,
 				     (size_t)json_object_get_string_len(v));
 	if (error < 0) {
-		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_AUTH,
-					   "%s: %s", what, ikc_error_last());
+		error = ikc_error_wrap(IKC_EINVALID, "%s: ", what);
 		goto done;
 	}
 	*out = c;
@@ -229,9 +224,7 @@ int ikc_google_creds_from_file(ikc_google_creds **out, const char *path)
 		goto done;
 	}
 	if (error < 0) {
-		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_AUTH,
-					   "cannot read %s: %s", what,
-					   ikc_error_last());
+		error = ikc_error_wrap(IKC_EINVALID, "%s: ", what);
 		goto done;
 	}
 	error = ikc_google_creds_from_json(out, raw.ptr ? raw.ptr : "",
