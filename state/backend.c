@@ -1,0 +1,116 @@
+/* backend.c - state URLs to backends, and load / compare-and-swap save of a state */
+#include "state/backend.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state/file/file.h"
+#include "state/state_internal.h"
+#include "util/errors.h"
+#include "util/str.h"
+
+int ikc_backend_open(ikc_backend **out, const char *url, const char *base_dir)
+{
+	char *path = NULL;
+	int error;
+
+	*out = NULL;
+	if (!url || !*url)
+		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
+					  "the state URL is empty");
+	if (ikc_str_startswith(url, "file://")) {
+		const char *p = url + strlen("file://");
+
+		if (!*p)
+			return ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
+				"state URL '%s' has no path (file://PATH)", url);
+		if (p[0] != '/' && base_dir && *base_dir)
+			path = ikc_asprintf("%s/%s", base_dir, p);
+		else
+			path = strdup(p);
+		if (!path)
+			return ikc_error_oom();
+		error = ikc_file_backend_open(out, path);
+		free(path);
+		return error;
+	}
+	if (ikc_str_startswith(url, "etcd://"))
+		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
+					  "etcd:// state is not supported yet");
+	if (!strstr(url, "://"))
+		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
+			"state URL '%s' has no scheme (did you mean file://%s?)",
+			url, url);
+	return ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
+		"unsupported state URL '%s' (use file://PATH or "
+		"etcd://HOST:PORT/PREFIX)", url);
+}
+
+void ikc_backend_free(ikc_backend *be)
+{
+	if (be && be->free)
+		be->free(be);
+}
+
+int ikc_state_load(ikc_state **out, ikc_backend *be)
+{
+	ikc_buf raw = IKC_BUF_INIT(IKC_STATE_MAX);
+	ikc_state *st = NULL;
+	char *version = NULL;
+	int error;
+
+	*out = NULL;
+	error = be->read(be, &raw, &version);
+	if (error < 0)
+		goto done;                     /* the backend set the message */
+	error = ikc_state_parse(&st, raw.ptr, raw.len, be->url);
+	if (error < 0)
+		goto done;
+	error = ikc_state__set_version(st, version);
+	if (error == 0)
+		error = ikc_state__mark_stored(st);
+	if (error < 0)
+		goto done;
+	*out = st;
+	st = NULL;
+done:
+	ikc_state_free(st);
+	free(version);
+	ikc_buf_dispose(&raw);
+	return error;
+}
+
+int ikc_state_save(ikc_backend *be, ikc_state *st)
+{
+	ikc_buf doc = IKC_BUF_INIT(IKC_STATE_MAX);
+	const char *expected = ikc_state__version(st);
+	uint64_t old_serial = ikc_state_serial(st);
+	char *new_version = NULL;
+	int error;
+
+	/* A state that came from this backend and did not change: no write. */
+	if (expected && !ikc_state__changed(st))
+		return 0;
+	if (old_serial >= (uint64_t)INT64_MAX)
+		return ikc_error_set_code(IKC_ELIMIT, IKC_ERR_STATE,
+					  "state serial %" PRIu64 " cannot grow",
+					  old_serial);
+	ikc_state__set_serial(st, old_serial + 1);
+	error = ikc_state_serialize(&doc, st);
+	if (error < 0)
+		goto done;
+	error = be->write(be, doc.ptr, doc.len, expected, &new_version);
+	if (error < 0)
+		goto done;
+	error = ikc_state__set_version(st, new_version);
+	if (error == 0)
+		error = ikc_state__mark_stored(st);
+done:
+	if (error < 0 && !new_version)
+		ikc_state__set_serial(st, old_serial);  /* nothing was stored */
+	free(new_version);
+	ikc_buf_dispose(&doc);
+	return error;
+}

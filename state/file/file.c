@@ -1,0 +1,659 @@
+/* file.c - the file:// state backend: atomic replacement, backup, lock file */
+#include "state/file/file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>        /* for flock (serialises lock takeovers) */
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "state/state_internal.h"
+#include "util/clock.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/str.h"
+
+#define LOCK_FILE_MAX ((size_t)64 << 10)
+#define WRITE_LOCK_TIMEOUT 10.0   /* seconds a lock-less write waits */
+#define BACKOFF_FIRST 0.02
+#define BACKOFF_MAX 0.5
+
+/* Internal: the lock file changed under us; look again. */
+#define LOCK_RETRY 1
+
+typedef struct file_backend {
+	ikc_backend parent;     /* first: an ikc_backend * is a file_backend * */
+	char *url;
+	char *path;
+	char *dir;
+	char *lock_path;
+	char *lock_tmp;         /* PATH.lock.new.<pid>: built, then linked */
+	char *backup_path;
+	char held[37];          /* id of the lock this handle holds, or "" */
+	long held_pid;          /* process that took it */
+} file_backend;
+
+static int ensure_dir(file_backend *fb)
+{
+	return ikc_fs_mkdirs(fb->dir, 0700);
+}
+
+/* Reads an open file from its start into `out` (at most `max` bytes). */
+static int read_fd(ikc_buf *out, int fd, size_t max, const char *path)
+{
+	char chunk[4096];
+	off_t off = 0;
+
+	for (;;) {
+		ssize_t n = pread(fd, chunk, sizeof(chunk), off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return ikc_error_set_os(IKC_ERR_OS, "cannot read %s", path);
+		}
+		if (n == 0)
+			break;
+		off += n;
+		if ((size_t)off > max)
+			return ikc_error_set_code(IKC_ELIMIT, IKC_ERR_LIMIT,
+				"%s is larger than %zu bytes", path, max);
+		if (ikc_buf_put(out, chunk, (size_t)n) < 0)
+			return IKC_ERROR;
+	}
+	return ikc_buf_put(out, "", 0);
+}
+
+/* Decodes the lock file behind an open descriptor. */
+static int lock_read_fd(ikc_lock_info *out, int fd, const char *path)
+{
+	ikc_buf raw = IKC_BUF_INIT(LOCK_FILE_MAX);
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	error = read_fd(&raw, fd, LOCK_FILE_MAX, path);
+	if (error == 0)
+		error = ikc_lock__decode(out, raw.ptr, raw.len, path);
+	if (error < 0 && error != IKC_ERROR)
+		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
+			"lock file %s is unreadable (%s); if no ikc run is "
+			"active, delete it", path, ikc_error_last());
+	ikc_buf_dispose(&raw);
+	return error;
+}
+
+/* Who holds the lock now: 0, IKC_ENOTFOUND, IKC_EINVALID or IKC_ERROR. */
+static int lock_read(file_backend *fb, ikc_lock_info *out)
+{
+	int fd, error;
+
+	memset(out, 0, sizeof(*out));
+	fd = open(fb->lock_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return ikc_error_set_code(IKC_ENOTFOUND, IKC_ERR_STATE,
+				"the state at %s is not locked", fb->path);
+		return ikc_error_set_os(IKC_ERR_OS, "cannot open %s", fb->lock_path);
+	}
+	error = lock_read_fd(out, fd, fb->lock_path);
+	close(fd);
+	return error;
+}
+
+/* 1 if the holder was a process on this host that no longer runs. */
+static int holder_is_dead(const ikc_lock_info *holder)
+{
+	char host[256];
+
+	if (gethostname(host, sizeof(host)) < 0)
+		return 0;
+	host[sizeof(host) - 1] = '\0';
+	if (!holder->host || strcmp(holder->host, host) != 0 || holder->pid <= 0 ||
+	    holder->pid == (long)getpid())
+		return 0;
+	return kill((pid_t)holder->pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Writes the lock info, complete and synced, to fb->lock_tmp. */
+static int write_lock_tmp(file_backend *fb, const ikc_lock_info *info)
+{
+	ikc_buf text = IKC_BUF_INIT(LOCK_FILE_MAX);
+	int fd = -1, rc, error;
+
+	error = ikc_lock__encode(&text, info);
+	if (error < 0)
+		goto done;
+	/* Named after the current process: a forked child must not share it. */
+	free(fb->lock_tmp);
+	fb->lock_tmp = ikc_asprintf("%s.new.%ld", fb->lock_path, (long)getpid());
+	if (!fb->lock_tmp) {
+		error = ikc_error_oom();
+		goto done;
+	}
+	(void)unlink(fb->lock_tmp);    /* a leftover of a killed run with our pid */
+	fd = open(fb->lock_tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		error = ikc_error_set_os(IKC_ERR_OS, "cannot create %s", fb->lock_tmp);
+		goto done;
+	}
+	rc = ikc_fs_write_all(fd, text.ptr, text.len);
+	if (rc == 0)
+		rc = fsync(fd);
+	if (close(fd) < 0)
+		rc = -1;
+	if (rc < 0) {
+		error = ikc_error_set_os(IKC_ERR_OS, "cannot write %s", fb->lock_tmp);
+		(void)unlink(fb->lock_tmp);
+	}
+done:
+	ikc_buf_dispose(&text);
+	return error;
+}
+
+/*
+ * Creates the lock file exclusively with its content already in place:
+ * link() of a finished temporary fails with EEXIST like O_CREAT|O_EXCL, but
+ * nobody can see a half-written lock.  File systems without hard links get
+ * O_CREAT|O_EXCL.  0, IKC_EEXISTS or IKC_ERROR.
+ */
+static int create_lock(file_backend *fb, const ikc_lock_info *info)
+{
+	ikc_buf text = IKC_BUF_INIT(LOCK_FILE_MAX);
+	int fd, rc, error;
+
+	error = write_lock_tmp(fb, info);
+	if (error < 0)
+		return error;
+	rc = link(fb->lock_tmp, fb->lock_path);
+	if (rc == 0 || errno == EEXIST) {
+		int exists = rc < 0;
+
+		(void)unlink(fb->lock_tmp);
+		if (exists)
+			return IKC_EEXISTS;
+		return ikc_fs_fsync_dir(fb->dir);
+	}
+	if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP &&
+	    errno != ENOSYS) {
+		error = ikc_error_set_os(IKC_ERR_OS, "cannot create %s", fb->lock_path);
+		(void)unlink(fb->lock_tmp);
+		return error;
+	}
+	(void)unlink(fb->lock_tmp);
+	fd = open(fb->lock_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return IKC_EEXISTS;
+		return ikc_error_set_os(IKC_ERR_OS, "cannot create %s", fb->lock_path);
+	}
+	error = ikc_lock__encode(&text, info);
+	rc = error < 0 ? -1 : ikc_fs_write_all(fd, text.ptr, text.len);
+	if (rc == 0)
+		rc = fsync(fd);
+	if (close(fd) < 0)
+		rc = -1;
+	ikc_buf_dispose(&text);
+	if (rc < 0) {
+		if (error == 0)
+			error = ikc_error_set_os(IKC_ERR_OS, "cannot write %s",
+						 fb->lock_path);
+		(void)unlink(fb->lock_path);
+		return error;
+	}
+	return ikc_fs_fsync_dir(fb->dir);
+}
+
+/*
+ * Opens the current lock file and holds flock() on it, so that takeovers and
+ * releases of one lock file happen one at a time.  LOCK_RETRY when it was
+ * replaced or removed meanwhile; IKC_ENOTFOUND when there is none.
+ */
+static int open_locked(file_backend *fb, int *fd_out)
+{
+	struct stat a, b;
+	int fd;
+
+	*fd_out = -1;
+	fd = open(fb->lock_path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return ikc_error_set_code(IKC_ENOTFOUND, IKC_ERR_STATE,
+				"the state at %s is not locked", fb->path);
+		return ikc_error_set_os(IKC_ERR_OS, "cannot open %s", fb->lock_path);
+	}
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return ikc_error_set_os(IKC_ERR_OS, "cannot lock %s",
+						fb->lock_path);
+		}
+	}
+	if (fstat(fd, &a) < 0 || stat(fb->lock_path, &b) < 0 ||
+	    a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+		close(fd);
+		return LOCK_RETRY;
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+/* Replaces the dead holder's lock (still `holder`) with ours. */
+static int take_over(file_backend *fb, const ikc_lock_info *info,
+		     const ikc_lock_info *holder)
+{
+	ikc_lock_info cur;
+	ikc_buf who = IKC_BUF_INIT(4096);
+	int fd, error;
+
+	error = open_locked(fb, &fd);
+	if (error == IKC_ENOTFOUND)
+		return LOCK_RETRY;
+	if (error != 0)
+		return error;
+	error = lock_read_fd(&cur, fd, fb->lock_path);
+	if (error < 0 || strcmp(cur.id, holder->id) != 0 || !holder_is_dead(&cur)) {
+		/* Someone else got there first: look again. */
+		error = LOCK_RETRY;
+		goto done;
+	}
+	error = write_lock_tmp(fb, info);
+	if (error < 0)
+		goto done;
+	if (rename(fb->lock_tmp, fb->lock_path) < 0) {
+		error = ikc_error_set_os(IKC_ERR_OS, "cannot replace %s", fb->lock_path);
+		(void)unlink(fb->lock_tmp);
+		goto done;
+	}
+	error = ikc_fs_fsync_dir(fb->dir);
+	if (error < 0)
+		goto done;
+	(void)ikc_lock_info_describe(&who, &cur);
+	ikc_log(IKC_LOG_WARN, "took over the state lock of %s: that process no "
+		"longer runs on this host", who.ptr ? who.ptr : cur.id);
+done:
+	ikc_buf_dispose(&who);
+	ikc_lock_info_dispose(&cur);
+	close(fd);
+	return error;
+}
+
+/*
+ * One attempt: 0 (ours), IKC_ELOCKED (holder filled when readable, message
+ * set only for an unreadable lock), or another error.
+ */
+static int acquire_once(file_backend *fb, const ikc_lock_info *info,
+			ikc_lock_info *holder)
+{
+	int attempt, error;
+
+	memset(holder, 0, sizeof(*holder));
+	for (attempt = 0; attempt < 20; attempt++) {
+		error = create_lock(fb, info);
+		if (error != IKC_EEXISTS)
+			return error;
+		error = lock_read(fb, holder);
+		if (error == IKC_ENOTFOUND)
+			continue;                /* released meanwhile */
+		if (error == IKC_EINVALID)
+			return ikc_error_set_code(IKC_ELOCKED, IKC_ERR_STATE,
+						  "%s", ikc_error_last());
+		if (error < 0)
+			return error;
+		if (!holder_is_dead(holder))
+			return IKC_ELOCKED;
+		error = take_over(fb, info, holder);
+		ikc_lock_info_dispose(holder);
+		if (error != LOCK_RETRY)
+			return error;
+	}
+	return ikc_error_set_code(IKC_ELOCKED, IKC_ERR_STATE,
+		"the lock %s keeps changing hands; try again", fb->lock_path);
+}
+
+/* Sleeps `seconds`; IKC_EINTERRUPTED when a signal handler ran. */
+static int nap(double seconds)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	if (nanosleep(&ts, NULL) < 0 && errno == EINTR)
+		return ikc_error_set_code(IKC_EINTERRUPTED, IKC_ERR_STATE,
+			"interrupted while waiting for the state lock");
+	return 0;
+}
+
+static int fb_lock(ikc_backend *be, const ikc_lock_info *info, double timeout)
+{
+	file_backend *fb = (file_backend *)be;
+	ikc_lock_info holder;
+	double start = ikc_time_monotonic(), delay = BACKOFF_FIRST;
+	int error;
+
+	if (!info || strlen(info->id) != 36)
+		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
+					  "a state lock needs a lock id");
+	error = ensure_dir(fb);
+	if (error < 0)
+		return error;
+	for (;;) {
+		double waited, jitter;
+		unsigned char r = 128;
+
+		error = acquire_once(fb, info, &holder);
+		if (error == 0) {
+			memcpy(fb->held, info->id, sizeof(fb->held));
+			fb->held_pid = (long)getpid();
+			return 0;
+		}
+		if (error != IKC_ELOCKED)
+			return error;
+		if (holder.id[0] && !strcmp(holder.id, info->id) &&
+		    holder.pid == (long)getpid()) {
+			/* Taken with this very id by this process already. */
+			ikc_lock_info_dispose(&holder);
+			memcpy(fb->held, info->id, sizeof(fb->held));
+			fb->held_pid = (long)getpid();
+			return 0;
+		}
+		waited = ikc_time_monotonic() - start;
+		if (waited >= timeout) {
+			if (holder.id[0])
+				error = ikc_lock__refuse(&holder,
+							 timeout > 0 ? waited : 0);
+			ikc_lock_info_dispose(&holder);
+			return error;
+		}
+		ikc_lock_info_dispose(&holder);
+		/* Spread the waiters out so they do not poll in step. */
+		(void)ikc_random_bytes(&r, 1);
+		jitter = delay * (0.5 + (double)r / 255.0);
+		if (jitter > timeout - waited)
+			jitter = timeout - waited;
+		error = nap(jitter);
+		if (error < 0)
+			return error;
+		delay = delay * 2 > BACKOFF_MAX ? BACKOFF_MAX : delay * 2;
+	}
+}
+
+/* Removes the lock if it is held with `lock_id`. */
+static int release(file_backend *fb, const char *lock_id)
+{
+	ikc_lock_info cur;
+	ikc_buf who = IKC_BUF_INIT(4096);
+	int fd = -1, error, attempt;
+
+	if (!lock_id || !*lock_id)
+		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
+					  "no lock id given");
+	for (attempt = 0; attempt < 20; attempt++) {
+		error = open_locked(fb, &fd);
+		if (error != LOCK_RETRY)
+			break;
+	}
+	if (error == LOCK_RETRY)
+		return ikc_error_set_code(IKC_ECONFLICT, IKC_ERR_STATE,
+			"the lock %s keeps changing hands; try again", fb->lock_path);
+	if (error < 0)
+		return error;
+	error = lock_read_fd(&cur, fd, fb->lock_path);
+	if (error < 0)
+		goto done;
+	if (strcmp(cur.id, lock_id) != 0) {
+		(void)ikc_lock_info_describe(&who, &cur);
+		error = ikc_error_set_code(IKC_ECONFLICT, IKC_ERR_STATE,
+			"lock id %s does not hold the state lock; it is held by %s",
+			lock_id, who.ptr ? who.ptr : cur.id);
+		goto done;
+	}
+	if (unlink(fb->lock_path) < 0) {
+		error = ikc_error_set_os(IKC_ERR_OS, "cannot remove %s", fb->lock_path);
+		goto done;
+	}
+	error = ikc_fs_fsync_dir(fb->dir);
+done:
+	ikc_buf_dispose(&who);
+	ikc_lock_info_dispose(&cur);
+	close(fd);
+	return error;
+}
+
+static int fb_unlock(ikc_backend *be, const char *lock_id)
+{
+	file_backend *fb = (file_backend *)be;
+	int error = release(fb, lock_id);
+
+	if ((error == 0 || error == IKC_ENOTFOUND) && lock_id &&
+	    !strcmp(fb->held, lock_id))
+		fb->held[0] = '\0';
+	return error;
+}
+
+static int fb_force_unlock(ikc_backend *be, const char *lock_id)
+{
+	return fb_unlock(be, lock_id);
+}
+
+static int fb_lock_holder(ikc_backend *be, ikc_lock_info *out)
+{
+	return lock_read((file_backend *)be, out);
+}
+
+/* The serial of a parsed document, in decimal: the version token. */
+static char *serial_text(const ikc_state *st)
+{
+	return ikc_asprintf("%" PRIu64, ikc_state_serial(st));
+}
+
+static int fb_read(ikc_backend *be, ikc_buf *out, char **version_out)
+{
+	file_backend *fb = (file_backend *)be;
+	ikc_state *st = NULL;
+	size_t start = out->len;
+	int error;
+
+	*version_out = NULL;
+	error = ikc_fs_read_file(out, fb->path, IKC_STATE_MAX);
+	if (error == IKC_ENOTFOUND)
+		return ikc_error_set_code(IKC_ENOTFOUND, IKC_ERR_STATE,
+					  "no state is stored at %s yet", fb->path);
+	if (error < 0)
+		return error;
+	error = ikc_state_parse(&st, out->ptr + start, out->len - start, fb->path);
+	if (error < 0)
+		return error;
+	*version_out = serial_text(st);
+	ikc_state_free(st);
+	return *version_out ? 0 : ikc_error_oom();
+}
+
+/* Checks that the lock this handle took is still ours. */
+static int check_held(file_backend *fb)
+{
+	ikc_lock_info cur;
+	int error = lock_read(fb, &cur);
+
+	if (error == 0 && !strcmp(cur.id, fb->held)) {
+		ikc_lock_info_dispose(&cur);
+		return 0;
+	}
+	ikc_lock_info_dispose(&cur);
+	if (error < 0 && error != IKC_ENOTFOUND && error != IKC_EINVALID)
+		return error;
+	return ikc_error_set_code(IKC_ELOCKED, IKC_ERR_STATE,
+		"the state lock of this run (id %s) was released or taken over; "
+		"not writing %s", fb->held, fb->path);
+}
+
+/* Compares the stored document with what the caller read; 0 if it may go. */
+static int compare_stored(file_backend *fb, const ikc_buf *raw,
+			  const ikc_state *next, const char *expected)
+{
+	ikc_state *cur = NULL;
+	char *serial = NULL;
+	int error;
+
+	if (!raw->ptr) {
+		if (expected)
+			return ikc_error_set_code(IKC_ESTALE, IKC_ERR_STATE,
+				"state changed since it was read (serial %s, now "
+				"removed from %s)", expected, fb->path);
+		return 0;
+	}
+	error = ikc_state_parse(&cur, raw->ptr, raw->len, NULL);
+	if (error < 0) {
+		char *why = strdup(ikc_error_last());
+
+		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
+			"existing state file %s is not a usable ikc state (%s); "
+			"not overwriting it", fb->path, why ? why : "invalid");
+		free(why);
+		return error;
+	}
+	serial = serial_text(cur);
+	if (!serial) {
+		error = ikc_error_oom();
+	} else if (strcmp(ikc_state_lineage(cur), ikc_state_lineage(next)) != 0) {
+		error = ikc_error_set_code(IKC_ECONFLICT, IKC_ERR_STATE,
+			"the state at %s has lineage %s, not %s: it is another "
+			"state; not overwriting it", fb->path,
+			ikc_state_lineage(cur), ikc_state_lineage(next));
+	} else if (!expected) {
+		error = ikc_error_set_code(IKC_ESTALE, IKC_ERR_STATE,
+			"a state is already stored at %s (serial %s); load it "
+			"instead of starting a new one", fb->path, serial);
+	} else if (strcmp(serial, expected) != 0) {
+		error = ikc_error_set_code(IKC_ESTALE, IKC_ERR_STATE,
+			"state changed since it was read (serial %s, now %s)",
+			expected, serial);
+	} else if (ikc_state_serial(next) <= ikc_state_serial(cur)) {
+		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
+			"the new state's serial %" PRIu64 " must be greater than "
+			"the stored serial %s", ikc_state_serial(next), serial);
+	}
+	free(serial);
+	ikc_state_free(cur);
+	return error;
+}
+
+static int fb_write(ikc_backend *be, const char *data, size_t len,
+		    const char *expected_version, char **new_version_out)
+{
+	file_backend *fb = (file_backend *)be;
+	ikc_buf raw = IKC_BUF_INIT(IKC_STATE_MAX);
+	ikc_lock_info self;
+	ikc_state *next = NULL;
+	int error, transient = 0;
+
+	*new_version_out = NULL;
+	memset(&self, 0, sizeof(self));
+	error = ikc_state_parse(&next, data, len, "the state to store");
+	if (error < 0)
+		return error;
+	error = ensure_dir(fb);
+	if (error < 0)
+		goto done;
+	if (fb->held[0] && fb->held_pid == (long)getpid()) {
+		error = check_held(fb);
+	} else {
+		/* No lock held: take one for this write so the check is atomic. */
+		error = ikc_lock_info_self(&self, "ikc (state write)");
+		if (error == 0)
+			error = fb_lock(be, &self, WRITE_LOCK_TIMEOUT);
+		transient = error == 0;
+	}
+	if (error < 0)
+		goto done;
+	error = ikc_fs_read_file(&raw, fb->path, IKC_STATE_MAX);
+	if (error == IKC_ENOTFOUND) {
+		ikc_buf_dispose(&raw);
+		error = 0;
+	}
+	if (error < 0)
+		goto done;
+	error = compare_stored(fb, &raw, next, expected_version);
+	if (error < 0)
+		goto done;
+	if (raw.ptr) {
+		error = ikc_fs_write_atomic(fb->backup_path, raw.ptr, raw.len, 0600);
+		if (error < 0)
+			goto done;
+	}
+	error = ikc_fs_write_atomic(fb->path, data, len, 0600);
+	if (error < 0)
+		goto done;
+	*new_version_out = serial_text(next);
+	if (!*new_version_out)
+		error = ikc_error_oom();
+done:
+	if (transient) {
+		if (error < 0)
+			(void)release(fb, self.id);  /* keep the first message */
+		else
+			error = release(fb, self.id);
+		fb->held[0] = '\0';
+	}
+	ikc_lock_info_dispose(&self);
+	ikc_state_free(next);
+	ikc_buf_dispose(&raw);
+	return error;
+}
+
+static void fb_free(ikc_backend *be)
+{
+	file_backend *fb = (file_backend *)be;
+
+	if (!fb)
+		return;
+	if (fb->held[0] && fb->held_pid == (long)getpid())
+		(void)release(fb, fb->held);
+	free(fb->url);
+	free(fb->path);
+	free(fb->dir);
+	free(fb->lock_path);
+	free(fb->lock_tmp);
+	free(fb->backup_path);
+	free(fb);
+}
+
+int ikc_file_backend_open(ikc_backend **out, const char *path)
+{
+	file_backend *fb;
+
+	*out = NULL;
+	if (!path || !*path)
+		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
+					  "the state file path is empty");
+	fb = calloc(1, sizeof(*fb));
+	if (!fb)
+		return ikc_error_oom();
+	fb->path = strdup(path);
+	fb->url = ikc_asprintf("file://%s", path);
+	fb->dir = ikc_fs_dirname(path);
+	fb->lock_path = ikc_asprintf("%s.lock", path);
+	fb->backup_path = ikc_asprintf("%s.backup", path);
+	if (!fb->path || !fb->url || !fb->dir || !fb->lock_path ||
+	    !fb->backup_path) {
+		fb_free(&fb->parent);
+		return ikc_error_oom();
+	}
+	fb->parent.version = 1;
+	fb->parent.url = fb->url;
+	fb->parent.read = fb_read;
+	fb->parent.write = fb_write;
+	fb->parent.lock = fb_lock;
+	fb->parent.unlock = fb_unlock;
+	fb->parent.force_unlock = fb_force_unlock;
+	fb->parent.lock_holder = fb_lock_holder;
+	fb->parent.free = fb_free;
+	*out = &fb->parent;
+	return 0;
+}
