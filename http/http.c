@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -777,6 +778,7 @@ static void xfer_finish_attempt(struct xfer *x, CURLM *multi, CURLcode rc)
 	const char *why = NULL;
 	char *ra;
 	double delay, ra_secs;
+	char hint[CURL_ERROR_SIZE + 128];
 
 	(void)curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	(void)curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &connects);
@@ -803,6 +805,14 @@ static void xfer_finish_attempt(struct xfer *x, CURLM *multi, CURLcode rc)
 		} else {
 			error = IKC_ERROR;
 		}
+		if (!why && rc == CURLE_PEER_FAILED_VERIFICATION &&
+		    !x->req->ca_pem) {
+			snprintf(hint, sizeof(hint), "%s (the server's TLS "
+				 "certificate is not trusted; IKC_CA_BUNDLE "
+				 "adds CA certificates)", x->errbuf[0] ?
+				 x->errbuf : curl_easy_strerror(rc));
+			why = hint;
+		}
 		if (!why)
 			why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
 		ikc_log(IKC_LOG_DEBUG, "http: %s %s -> error: %s (%ld ms)",
@@ -812,7 +822,7 @@ static void xfer_finish_attempt(struct xfer *x, CURLM *multi, CURLcode rc)
 	/* Decide whether to go again. */
 	retry = 0;
 	if (error != IKC_ELIMIT && !x->oom &&
-	    !atomic_load(&x->c->interrupted) &&
+	    (x->req->uninterruptible || !atomic_load(&x->c->interrupted)) &&
 	    resp->attempts < x->policy.max_tries) {
 		resp->error = error;
 		verdict = x->policy.retry_if ?
@@ -933,7 +943,7 @@ int ikc_http_do_many(ikc_http_client *c, const ikc_http_request *reqs,
 			struct xfer *x = &xs[i];
 
 			if (x->state == X_PENDING || x->state == X_WAITING) {
-				if (interrupted) {
+				if (interrupted && !x->req->uninterruptible) {
 					xfer_fail(x, IKC_EINTERRUPTED,
 						  "interrupted before it %s",
 						  x->state == X_PENDING ?

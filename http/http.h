@@ -94,10 +94,13 @@ typedef struct ikc_http_request {
 	void *token_ctx;
 	double timeout;           /* seconds per attempt; 0 -> client default */
 	const ikc_http_retry *retry; /* NULL -> defaults */
+	/* 1: runs even after ikc_http_client_interrupt() (the calls that
+	 * clean up after an interrupt: state write, lock release). */
+	int uninterruptible;
 } ikc_http_request;
 
 #define IKC_HTTP_REQUEST_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, \
-				NULL, NULL, 0, NULL }
+				NULL, NULL, 0, NULL, 0 }
 
 /** The outcome of one request.  Initialise with IKC_HTTP_RESPONSE_INIT. */
 struct ikc_http_response {
@@ -134,8 +137,9 @@ void ikc_http_client_free(ikc_http_client *c);
 /**
  * Asks the client to start nothing new: calls in flight finish their
  * current attempt (no retries follow), requests not started yet fail with
- * IKC_EINTERRUPTED, and so does every later call.  Safe from any thread;
- * NOT async-signal-safe (call it from a thread woken by a self-pipe).
+ * IKC_EINTERRUPTED, and so does every later call, except requests marked
+ * `uninterruptible`.  Safe from any thread; NOT async-signal-safe (call it
+ * from a thread woken by a self-pipe).
  */
 void ikc_http_client_interrupt(ikc_http_client *c);
 
