@@ -99,6 +99,9 @@ typedef struct ikc_plan_input {
 int ikc_plan_build(ikc_plan **out, ikc_diags *diags, const ikc_plan_input *in);
 void ikc_plan_free(ikc_plan *plan);
 
+/** The change for this address (borrowed) or NULL. */
+const ikc_change *ikc_plan_find(const ikc_plan *plan, const char *address);
+
 /** 1 if the plan changes anything (not counting drift). */
 int ikc_plan_has_changes(const ikc_plan *plan);
 

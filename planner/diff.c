@@ -1,0 +1,615 @@
+/* diff.c - three-way comparison of desired, last-applied and live values of one resource */
+#include "planner/diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/errors.h"
+#include "util/json.h"
+#include "util/str.h"
+
+struct flist {
+	ikc_field_change *items;
+	size_t n, cap;
+};
+
+struct walker {
+	const ikc_diff_input *in;
+	struct flist *out;
+	ikc_buf path;     /* concrete: "spec.ports[1].port" */
+	ikc_buf schema;   /* schema:   "spec.ports[].port" */
+	int error;
+};
+
+int ikc_diff__is_unknown(json_object *v)
+{
+	return v && json_object_is_type(v, json_type_string) &&
+	       !strcmp(json_object_get_string(v), IKC_UNKNOWN_VALUE);
+}
+
+int ikc_diff__has_unknown(json_object *v)
+{
+	size_t i, n;
+
+	if (!v)
+		return 0;
+	if (ikc_diff__is_unknown(v))
+		return 1;
+	if (json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, k, sub) {
+			(void)k;
+			if (ikc_diff__has_unknown(sub))
+				return 1;
+		}
+	} else if (json_object_is_type(v, json_type_array)) {
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++)
+			if (ikc_diff__has_unknown(json_object_array_get_idx(v, i)))
+				return 1;
+	}
+	return 0;
+}
+
+void ikc_field_changes_free(ikc_field_change *f, size_t n)
+{
+	size_t i;
+
+	if (!f)
+		return;
+	for (i = 0; i < n; i++) {
+		free(f[i].path);
+		json_object_put(f[i].before);
+		json_object_put(f[i].after);
+	}
+	free(f);
+}
+
+/* Member `key` of an object (borrowed), NULL when absent or not an object. */
+static json_object *member(json_object *obj, const char *key)
+{
+	json_object *v = NULL;
+
+	if (!obj || !json_object_is_type(obj, json_type_object))
+		return NULL;
+	if (!json_object_object_get_ex(obj, key, &v))
+		return NULL;
+	return v;
+}
+
+static json_object *element(json_object *arr, size_t i)
+{
+	if (!arr || !json_object_is_type(arr, json_type_array) ||
+	    i >= json_object_array_length(arr))
+		return NULL;
+	return json_object_array_get_idx(arr, i);
+}
+
+/*
+ * A zero value (false, 0, "", [], {}, null).  APIs omit these (proto3 JSON
+ * in GKE, omitempty in Kubernetes), so a zero the file sets equals absent.
+ */
+static int is_zero(json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		return 1;
+	case json_type_boolean:
+		return !json_object_get_boolean(v);
+	case json_type_int:
+		return json_object_get_int64(v) == 0;
+	case json_type_double:
+		return json_object_get_double(v) == 0.0;
+	case json_type_string:
+		return json_object_get_string_len(v) == 0;
+	case json_type_array:
+		return json_object_array_length(v) == 0;
+	case json_type_object:
+		return json_object_object_length(v) == 0;
+	}
+	return 0;
+}
+
+/* 1 if `want` (set by the file) and `have` differ as the diff rules see it. */
+static int differs(json_object *want, json_object *have)
+{
+	if (!have)
+		return !is_zero(want);
+	return !ikc_json_equal_loose(want, have);
+}
+
+/* A non-empty array of objects only. */
+static int is_object_list(json_object *v)
+{
+	size_t i, n;
+
+	if (!v || !json_object_is_type(v, json_type_array))
+		return 0;
+	n = json_object_array_length(v);
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!json_object_is_type(json_object_array_get_idx(v, i),
+					 json_type_object))
+			return 0;
+	return 1;
+}
+
+/* 1 if every element of the list has member `key`. */
+static int all_have_key(json_object *arr, const char *key)
+{
+	size_t i, n = json_object_array_length(arr);
+
+	for (i = 0; i < n; i++)
+		if (!member(json_object_array_get_idx(arr, i), key))
+			return 0;
+	return 1;
+}
+
+/* The element of `arr` whose `key` equals `val` (borrowed), with its index. */
+static json_object *find_keyed(json_object *arr, const char *key,
+			       json_object *val, size_t *index_out)
+{
+	size_t i, n;
+
+	if (!arr || !json_object_is_type(arr, json_type_array) || !val)
+		return NULL;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
+		json_object *k = member(e, key);
+
+		if (k && ikc_json_equal_loose(k, val)) {
+			if (index_out)
+				*index_out = i;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+static int path_under(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return n && !strncmp(path, prefix, n) &&
+	       (path[n] == '\0' || path[n] == '.' || path[n] == '[');
+}
+
+static const char *cur_path(const struct walker *w)
+{
+	return w->path.ptr ? w->path.ptr : "";
+}
+
+static const char *cur_schema(const struct walker *w)
+{
+	return w->schema.ptr ? w->schema.ptr : "";
+}
+
+static int ignored(const struct walker *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->in->nignore; i++) {
+		const char *p = w->in->ignore[i];
+
+		if (p && (path_under(cur_path(w), p) ||
+			  path_under(cur_schema(w), p)))
+			return 1;
+	}
+	return 0;
+}
+
+static int stack_only(const struct walker *w)
+{
+	const ikc_provider_hints *h = w->in->hints;
+
+	return h->stack_only &&
+	       h->stack_only(w->in->api_version, w->in->kind, cur_schema(w));
+}
+
+/* Pushes ".key" (or "key" at the top) onto both paths; returns the old lengths. */
+static void push_key(struct walker *w, const char *key, size_t *pl, size_t *sl)
+{
+	*pl = w->path.len;
+	*sl = w->schema.len;
+	if (w->error)
+		return;
+	w->error = ikc_buf_printf(&w->path, "%s%s", w->path.len ? "." : "", key);
+	if (!w->error)
+		w->error = ikc_buf_printf(&w->schema, "%s%s",
+					  w->schema.len ? "." : "", key);
+}
+
+static void push_index(struct walker *w, size_t i, size_t *pl, size_t *sl)
+{
+	*pl = w->path.len;
+	*sl = w->schema.len;
+	if (w->error)
+		return;
+	w->error = ikc_buf_printf(&w->path, "[%zu]", i);
+	if (!w->error)
+		w->error = ikc_buf_puts(&w->schema, "[]");
+}
+
+static void pop(struct walker *w, size_t pl, size_t sl)
+{
+	w->path.len = pl;
+	if (w->path.ptr)
+		w->path.ptr[pl] = '\0';
+	w->schema.len = sl;
+	if (w->schema.ptr)
+		w->schema.ptr[sl] = '\0';
+}
+
+static json_object *copy_or_null(json_object *v, int *error)
+{
+	json_object *c;
+
+	if (!v)
+		return NULL;
+	c = ikc_json_copy(v);
+	if (!c)
+		*error = ikc_error_oom();
+	return c;
+}
+
+/* Records a field change at the current path. */
+static void emit(struct walker *w, json_object *before, json_object *after)
+{
+	struct flist *l = w->out;
+	ikc_field_change *f;
+	const ikc_provider_hints *h = w->in->hints;
+
+	if (w->error)
+		return;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8, bytes;
+		ikc_field_change *p;
+
+		if (ikc_size_mul(&bytes, cap, sizeof(*p))) {
+			w->error = ikc_error_oom();
+			return;
+		}
+		p = realloc(l->items, bytes);
+		if (!p) {
+			w->error = ikc_error_oom();
+			return;
+		}
+		l->items = p;
+		l->cap = cap;
+	}
+	f = &l->items[l->n];
+	memset(f, 0, sizeof(*f));
+	f->path = strdup(cur_path(w));
+	f->before = copy_or_null(before, &w->error);
+	f->after = copy_or_null(after, &w->error);
+	f->forces_replacement = h->forces_replacement &&
+		h->forces_replacement(w->in->api_version, w->in->kind,
+				      cur_schema(w));
+	l->n++;
+	if (!f->path && !w->error)
+		w->error = ikc_error_oom();
+}
+
+static void walk_change(struct walker *w, json_object *d, json_object *a,
+			json_object *l);
+
+/* Lists of objects: matched by merge key when every element has one, else by position. */
+static void walk_change_list(struct walker *w, json_object *d, json_object *a,
+			     json_object *l)
+{
+	const ikc_provider_hints *h = w->in->hints;
+	const char *key = h->merge_key ?
+		h->merge_key(w->in->api_version, w->in->kind, cur_schema(w)) :
+		NULL;
+	size_t i, n = json_object_array_length(d), pl, sl;
+
+	if (key && all_have_key(d, key)) {
+		for (i = 0; i < n && !w->error; i++) {
+			json_object *de = json_object_array_get_idx(d, i);
+			json_object *kv = member(de, key);
+
+			push_index(w, i, &pl, &sl);
+			walk_change(w, de, find_keyed(a, key, kv, NULL),
+				    find_keyed(l, key, kv, NULL));
+			pop(w, pl, sl);
+		}
+		/* Elements last applied, gone from the file, still live. */
+		if (a && json_object_is_type(a, json_type_array)) {
+			size_t na = json_object_array_length(a);
+
+			for (i = 0; i < na && !w->error; i++) {
+				json_object *kv = member(json_object_array_get_idx(a, i), key);
+				json_object *le;
+				size_t li = 0;
+
+				if (!kv || find_keyed(d, key, kv, NULL))
+					continue;
+				le = find_keyed(l, key, kv, &li);
+				if (!le)
+					continue;
+				push_index(w, li, &pl, &sl);
+				if (!ignored(w))
+					emit(w, le, NULL);
+				pop(w, pl, sl);
+			}
+		}
+		return;
+	}
+	for (i = 0; i < n && !w->error; i++) {
+		push_index(w, i, &pl, &sl);
+		walk_change(w, json_object_array_get_idx(d, i), element(a, i),
+			    element(l, i));
+		pop(w, pl, sl);
+	}
+	if (a && json_object_is_type(a, json_type_array)) {
+		size_t na = json_object_array_length(a);
+
+		for (i = n; i < na && !w->error; i++) {
+			json_object *le = element(l, i);
+
+			if (!le)
+				continue;
+			push_index(w, i, &pl, &sl);
+			if (!ignored(w))
+				emit(w, le, NULL);
+			pop(w, pl, sl);
+		}
+	}
+}
+
+/*
+ * d: desired at this path (set by the file); a: last applied; l: live.
+ * Changes compare desired with live; last applied only tells removals
+ * apart from fields the server filled in.
+ */
+static void walk_change(struct walker *w, json_object *d, json_object *a,
+			json_object *l)
+{
+	size_t pl, sl;
+
+	if (w->error || ignored(w))
+		return;
+	if (stack_only(w)) {
+		/* Not an API field: compare with what was last applied only. */
+		if (w->in->last && (ikc_diff__has_unknown(d) ||
+				    !ikc_json_equal_loose(d, a)))
+			emit(w, a, d);
+		return;
+	}
+	if (ikc_diff__is_unknown(d)) {
+		emit(w, l, d);
+		return;
+	}
+	if (d && json_object_is_type(d, json_type_object)) {
+		if (l && !json_object_is_type(l, json_type_object)) {
+			emit(w, l, d);
+			return;
+		}
+		json_object_object_foreach(d, k, dv) {
+			push_key(w, k, &pl, &sl);
+			walk_change(w, dv, member(a, k), member(l, k));
+			pop(w, pl, sl);
+			if (w->error)
+				return;
+		}
+		/* Fields last applied and gone from the file are removed if still live. */
+		if (a && json_object_is_type(a, json_type_object)) {
+			json_object_object_foreach(a, ka, av) {
+				json_object *lv;
+
+				if (member(d, ka))
+					continue;
+				push_key(w, ka, &pl, &sl);
+				lv = member(l, ka);
+				if (!ignored(w)) {
+					if (stack_only(w))
+						emit(w, av, NULL);
+					else if (lv)
+						emit(w, lv, NULL);
+				}
+				pop(w, pl, sl);
+				if (w->error)
+					return;
+			}
+		}
+		return;
+	}
+	if (is_object_list(d)) {
+		if (l && !json_object_is_type(l, json_type_array)) {
+			emit(w, l, d);
+			return;
+		}
+		walk_change_list(w, d, a, l);
+		return;
+	}
+	/* Scalars and lists of scalars compare as a whole. */
+	if (ikc_diff__has_unknown(d) || differs(d, l))
+		emit(w, l, d);
+}
+
+static void walk_drift(struct walker *w, json_object *a, json_object *l)
+{
+	size_t pl, sl, i, n;
+	const ikc_provider_hints *h = w->in->hints;
+
+	if (w->error || ignored(w) || stack_only(w))
+		return;
+	if (!l && !is_zero(a) &&
+	    (json_object_is_type(a, json_type_object) ||
+	     json_object_is_type(a, json_type_array))) {
+		emit(w, a, NULL);
+		return;
+	}
+	if (a && json_object_is_type(a, json_type_object)) {
+		if (!json_object_is_type(l, json_type_object)) {
+			emit(w, a, l);
+			return;
+		}
+		json_object_object_foreach(a, k, av) {
+			push_key(w, k, &pl, &sl);
+			walk_drift(w, av, member(l, k));
+			pop(w, pl, sl);
+			if (w->error)
+				return;
+		}
+		return;
+	}
+	if (is_object_list(a)) {
+		const char *key = h->merge_key ?
+			h->merge_key(w->in->api_version, w->in->kind,
+				     cur_schema(w)) : NULL;
+
+		if (!json_object_is_type(l, json_type_array)) {
+			emit(w, a, l);
+			return;
+		}
+		n = json_object_array_length(a);
+		for (i = 0; i < n && !w->error; i++) {
+			json_object *ae = json_object_array_get_idx(a, i);
+			json_object *le;
+
+			if (key && all_have_key(a, key))
+				le = find_keyed(l, key, member(ae, key), NULL);
+			else
+				le = element(l, i);
+			push_index(w, i, &pl, &sl);
+			walk_drift(w, ae, le);
+			pop(w, pl, sl);
+		}
+		return;
+	}
+	if (differs(a, l))
+		emit(w, a, l);
+}
+
+static int run(ikc_field_change **out, size_t *n_out, const ikc_diff_input *in,
+	       int drift)
+{
+	struct flist list = { NULL, 0, 0 };
+	struct walker w;
+
+	*out = NULL;
+	*n_out = 0;
+	memset(&w, 0, sizeof(w));
+	w.in = in;
+	w.out = &list;
+	w.path.max = 64 * 1024;
+	w.schema.max = 64 * 1024;
+	if (drift) {
+		if (in->last && in->live)
+			walk_drift(&w, in->last, in->live);
+	} else if (in->desired) {
+		walk_change(&w, in->desired, in->last, in->live);
+	}
+	ikc_buf_dispose(&w.path);
+	ikc_buf_dispose(&w.schema);
+	if (w.error) {
+		ikc_field_changes_free(list.items, list.n);
+		return w.error;
+	}
+	*out = list.items;
+	*n_out = list.n;
+	return 0;
+}
+
+int ikc_diff_changes(ikc_field_change **out, size_t *n_out,
+		     const ikc_diff_input *in)
+{
+	return run(out, n_out, in, 0);
+}
+
+int ikc_diff_drift(ikc_field_change **out, size_t *n_out,
+		   const ikc_diff_input *in)
+{
+	return run(out, n_out, in, 1);
+}
+
+void ikc_change_clear(ikc_change *ch)
+{
+	size_t i;
+
+	if (!ch)
+		return;
+	free(ch->address);
+	free(ch->kind);
+	free(ch->api_version);
+	json_object_put(ch->before);
+	json_object_put(ch->after);
+	ikc_field_changes_free(ch->fields, ch->nfields);
+	for (i = 0; i < ch->nreplace_paths; i++)
+		free(ch->replace_paths[i]);
+	free(ch->replace_paths);
+	free(ch->deleted_with);
+	memset(ch, 0, sizeof(*ch));
+}
+
+void ikc_drift_clear(ikc_drift *d)
+{
+	if (!d)
+		return;
+	free(d->address);
+	ikc_field_changes_free(d->fields, d->nfields);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Collects the paths of fields that force replacement into ch->replace_paths. */
+static int collect_replace_paths(ikc_change *ch)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ch->nfields; i++)
+		if (ch->fields[i].forces_replacement)
+			n++;
+	if (!n)
+		return 0;
+	ch->replace_paths = calloc(n, sizeof(*ch->replace_paths));
+	if (!ch->replace_paths)
+		return ikc_error_oom();
+	for (i = 0; i < ch->nfields; i++) {
+		if (!ch->fields[i].forces_replacement)
+			continue;
+		ch->replace_paths[ch->nreplace_paths] = strdup(ch->fields[i].path);
+		if (!ch->replace_paths[ch->nreplace_paths])
+			return ikc_error_oom();
+		ch->nreplace_paths++;
+	}
+	return 0;
+}
+
+int ikc_diff_resource(ikc_change *ch, ikc_drift *drift,
+		      const ikc_diff_input *in)
+{
+	int error;
+
+	if (drift) {
+		drift->gone = 0;
+		error = ikc_diff_drift(&drift->fields, &drift->nfields, in);
+		if (error < 0)
+			return error;
+		if (!in->live && in->last)
+			drift->gone = 1;
+	}
+	if (!in->desired) {
+		ch->action = IKC_ACTION_DELETE;
+		return 0;
+	}
+	if (!in->live) {
+		ch->action = IKC_ACTION_CREATE;
+		return 0;
+	}
+	error = ikc_diff_changes(&ch->fields, &ch->nfields, in);
+	if (error < 0)
+		return error;
+	error = collect_replace_paths(ch);
+	if (error < 0)
+		return error;
+	if (ch->nreplace_paths)
+		ch->action = IKC_ACTION_REPLACE;
+	else if (ch->nfields)
+		ch->action = IKC_ACTION_UPDATE;
+	else
+		ch->action = IKC_ACTION_NOOP;
+	return 0;
+}
