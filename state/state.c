@@ -506,9 +506,10 @@ int ikc_state_journal_add(ikc_state *st, json_object *entry, char id_out[37])
 			"a journal entry id must be a string of 1 to 36 bytes");
 	}
 	if (find_journal(st, id) >= 0) {
-		json_object_put(entry);
-		return ikc_error_set_code(IKC_EEXISTS, IKC_ERR_STATE,
-					  "journal entry %s already exists", id);
+		error = ikc_error_set_code(IKC_EEXISTS, IKC_ERR_STATE,
+					   "journal entry %s already exists", id);
+		json_object_put(entry);   /* `id` points into it */
+		return error;
 	}
 	if (!json_object_object_get_ex(entry, "started", NULL)) {
 		ikc_time_rfc3339(now, time(NULL));
