@@ -315,7 +315,7 @@ static void test_state_model__truncated_is_refused(void **unused)
 static void test_state_model__foreign_json_is_not_a_state(void **unused)
 {
 	static const char *foreign[] = {
-		"{\"foo\":1}", "[1,2,3]", "\"text\"", "{}", "null",
+		"{\"foo\":1}", "[1,2,3]", "\"text\"", "{}", "[]",
 		"{\"version\": 4, \"terraform_version\": \"1.9.0\", \"serial\": 3}",
 	};
 	size_t i;
