@@ -2,8 +2,8 @@
 #define IKC_SIM_API_H
 
 /*
- * The seam between ikc-sim's server core (sim/*.c: TLS, routing, OAuth, GKE,
- * faults, persistence) and each cluster's Kubernetes API (sim/kube/*.c).
+ * The seam between ikc-sim's server core (the .c files of sim/: TLS, routing, OAuth, GKE,
+ * faults, persistence) and each cluster's Kubernetes API (sim/kube/).
  * No libmicrohttpd types cross it.  The core authenticates a request (bearer
  * token it issued) and applies faults before handing it to sim_kube_handle().
  */
