@@ -114,6 +114,9 @@ int kube__stamp(json_object *obj);
 /** Deletes an object now or marks it (finalizers); handles Orphan. */
 void kube__delete_obj(struct sim_kube *k, kube_obj *o, const char *policy);
 
+/** Drops one reference; the caller holds the lock, which this releases. */
+void kube__unref_locked(struct sim_kube *k);
+
 /* ---- machinery.c: defaults, validation, allocation ---- */
 
 /** Applies the server defaults of api-reference §4.4 to `obj` in place. */
@@ -127,6 +130,8 @@ json_object *kube__validate(struct sim_kube *k, const kube_kind *kd,
 /** Service allocation: clusterIP(s), node ports; carries over from `old`. */
 void kube__service_alloc(struct sim_kube *k, json_object *svc,
 			 json_object *old);
+/** Admission for a new Pod: token volume and mounts, default tolerations. */
+void kube__pod_admit(json_object *pod);
 /** Status a new object starts with. Owned. */
 json_object *kube__initial_status(const kube_kind *kd, json_object *obj);
 
