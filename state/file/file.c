@@ -21,7 +21,7 @@
 #include "util/str.h"
 
 #define LOCK_FILE_MAX ((size_t)64 << 10)
-#define WRITE_LOCK_TIMEOUT 10.0   /* seconds a lock-less write waits */
+#define WRITE_LOCK_TIMEOUT 2.0    /* seconds a lock-less write waits */
 #define BACKOFF_FIRST 0.02
 #define BACKOFF_MAX 0.5
 
@@ -521,15 +521,15 @@ static int compare_stored(file_backend *fb, const ikc_buf *raw,
 	serial = serial_text(cur);
 	if (!serial) {
 		error = ikc_error_oom();
+	} else if (!expected) {
+		error = ikc_error_set_code(IKC_ESTALE, IKC_ERR_STATE,
+			"a state is already stored at %s (serial %s); load it "
+			"instead of starting a new one", fb->path, serial);
 	} else if (strcmp(ikc_state_lineage(cur), ikc_state_lineage(next)) != 0) {
 		error = ikc_error_set_code(IKC_ECONFLICT, IKC_ERR_STATE,
 			"the state at %s has lineage %s, not %s: it is another "
 			"state; not overwriting it", fb->path,
 			ikc_state_lineage(cur), ikc_state_lineage(next));
-	} else if (!expected) {
-		error = ikc_error_set_code(IKC_ESTALE, IKC_ERR_STATE,
-			"a state is already stored at %s (serial %s); load it "
-			"instead of starting a new one", fb->path, serial);
 	} else if (strcmp(serial, expected) != 0) {
 		error = ikc_error_set_code(IKC_ESTALE, IKC_ERR_STATE,
 			"state changed since it was read (serial %s, now %s)",

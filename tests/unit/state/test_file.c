@@ -1,0 +1,510 @@
+/* test_file.c - the file:// backend: modes, backup, refusing damaged files, stale and waited locks */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "state/backend.h"
+#include "tmpdir.h"
+#include "util/clock.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/log.h"
+
+struct fx {
+	char dir[512];
+	char path[640];      /* <dir>/deep/er/state.json, not there yet */
+	char url[700];
+	ikc_backend *be;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	if (!f || tmpdir_make(f->dir, sizeof(f->dir)) < 0) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/deep/er/state.json", f->dir);
+	snprintf(f->url, sizeof(f->url), "file://%s", f->path);
+	if (ikc_backend_open(&f->be, f->url, NULL) < 0) {
+		tmpdir_remove(f->dir);
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	ikc_backend_free(f->be);
+	tmpdir_remove(f->dir);
+	free(f);
+	return 0;
+}
+
+static json_object *resource(const char *address)
+{
+	json_object *r = json_object_new_object();
+
+	assert_int_equal(0, ikc_json_add(r, "address", json_object_new_string(address)));
+	return r;
+}
+
+static ikc_state *saved_state(ikc_backend *be, const char *address)
+{
+	ikc_state *st = NULL;
+
+	assert_int_equal(0, ikc_state_new(&st, "files"));
+	assert_int_equal(0, ikc_state_resource_put(st, resource(address)));
+	assert_int_equal(0, ikc_state_save(be, st));
+	return st;
+}
+
+static unsigned mode_of(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(0, stat(path, &st));
+	return (unsigned)(st.st_mode & 0777);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	ikc_buf b = IKC_BUF_INIT(IKC_STATE_MAX);
+
+	assert_int_equal(0, ikc_fs_read_file(&b, path, IKC_STATE_MAX));
+	*len = b.len;
+	return ikc_buf_detach(&b);
+}
+
+static void put_file(const char *path, const char *data, size_t len)
+{
+	assert_int_equal(0, ikc_fs_write_atomic(path, data, len, 0600));
+}
+
+static void test_state_file__private_modes(void **state)
+{
+	struct fx *f = *state;
+	ikc_state *st;
+	ikc_lock_info me;
+	char p[700];
+	mode_t old = umask(0);   /* the backend must not rely on the umask */
+
+	st = saved_state(f->be, "Service/a");
+	assert_int_equal(0600, mode_of(f->path));
+	snprintf(p, sizeof(p), "%s/deep/er", f->dir);
+	umask(old);
+	assert_int_equal(0700, mode_of(p) & 0777);
+	assert_int_equal(0, ikc_state_resource_put(st, resource("Service/b")));
+	assert_int_equal(0, ikc_state_save(f->be, st));
+	snprintf(p, sizeof(p), "%s.backup", f->path);
+	assert_int_equal(0600, mode_of(p));
+	assert_int_equal(0, ikc_lock_info_self(&me, "ikc apply"));
+	assert_int_equal(0, f->be->lock(f->be, &me, 0));
+	snprintf(p, sizeof(p), "%s.lock", f->path);
+	assert_int_equal(0600, mode_of(p));
+	assert_int_equal(0, f->be->unlock(f->be, me.id));
+	assert_int_equal(-1, access(p, F_OK));
+	ikc_lock_info_dispose(&me);
+	ikc_state_free(st);
+}
+
+static void test_state_file__backup_holds_previous_state(void **state)
+{
+	struct fx *f = *state;
+	ikc_state *st = saved_state(f->be, "Service/a"), *backup = NULL;
+	char p[700], *text;
+	size_t len;
+
+	snprintf(p, sizeof(p), "%s.backup", f->path);
+	assert_int_equal(-1, access(p, F_OK));      /* nothing to back up yet */
+	assert_int_equal(0, ikc_state_resource_put(st, resource("Service/b")));
+	assert_int_equal(0, ikc_state_save(f->be, st));
+	text = slurp(p, &len);
+	assert_int_equal(0, ikc_state_parse(&backup, text, len, p));
+	assert_int_equal(1, ikc_state_serial(backup));
+	assert_string_equal(ikc_state_lineage(st), ikc_state_lineage(backup));
+	assert_non_null(ikc_state_resource(backup, "Service/a"));
+	assert_null(ikc_state_resource(backup, "Service/b"));
+	ikc_state_free(backup);
+	backup = NULL;
+	free(text);
+
+	assert_int_equal(0, ikc_state_resource_remove(st, "Service/a"));
+	assert_int_equal(0, ikc_state_save(f->be, st));
+	text = slurp(p, &len);
+	assert_int_equal(0, ikc_state_parse(&backup, text, len, p));
+	assert_int_equal(2, ikc_state_serial(backup));
+	assert_non_null(ikc_state_resource(backup, "Service/b"));
+	ikc_state_free(backup);
+	free(text);
+	ikc_state_free(st);
+}
+
+/* Damaged or foreign contents of the state file, each with its complaint. */
+static void damaged_is_never_overwritten(struct fx *f, const char *bad, size_t badlen,
+					 const char *complaint)
+{
+	ikc_state *fresh = NULL, *loaded = NULL;
+	char *now;
+	size_t len;
+
+	put_file(f->path, bad, badlen);
+	assert_int_equal(IKC_EINVALID, ikc_state_load(&loaded, f->be));
+	assert_null(loaded);
+	assert_non_null(strstr(ikc_error_last(), f->path));
+	if (!strstr(ikc_error_last(), complaint))
+		fail_msg("\"%s\" lacks \"%s\"", ikc_error_last(), complaint);
+
+	assert_int_equal(0, ikc_state_new(&fresh, "files"));
+	assert_int_equal(IKC_EINVALID, ikc_state_save(f->be, fresh));
+	assert_non_null(strstr(ikc_error_last(), "not overwriting it"));
+	assert_non_null(strstr(ikc_error_last(), complaint));
+	assert_int_equal(0, ikc_state_serial(fresh));
+	now = slurp(f->path, &len);
+	assert_int_equal(badlen, len);
+	assert_memory_equal(bad, now, len);
+	free(now);
+	ikc_state_free(fresh);
+}
+
+static void test_state_file__damaged_file_is_never_overwritten(void **state)
+{
+	struct fx *f = *state;
+	ikc_state *st = saved_state(f->be, "Service/a"), *loaded = NULL;
+	char *good, *bad;
+	size_t len, blen;
+
+	good = slurp(f->path, &len);
+	damaged_is_never_overwritten(f, good, len / 2, "truncated");
+	bad = strdup(good);
+	*strstr(bad, "Service/a") = 'X';
+	damaged_is_never_overwritten(f, bad, len, "checksum mismatch");
+	free(bad);
+	damaged_is_never_overwritten(f, "{\"foo\":1}\n", 10, "not an ikc state");
+	damaged_is_never_overwritten(f, "\x7f" "ELF\x02\x01", 6, "invalid JSON");
+
+	/* A run that loaded the good state cannot overwrite damage either. */
+	put_file(f->path, good, len);
+	assert_int_equal(0, ikc_state_load(&loaded, f->be));
+	put_file(f->path, "garbage", 7);
+	assert_int_equal(0, ikc_state_resource_put(loaded, resource("Service/z")));
+	assert_int_equal(IKC_EINVALID, ikc_state_save(f->be, loaded));
+	bad = slurp(f->path, &blen);
+	assert_int_equal(7, blen);
+	assert_memory_equal("garbage", bad, 7);
+	free(bad);
+	ikc_state_free(loaded);
+	free(good);
+	ikc_state_free(st);
+}
+
+static char warnings[2048];
+
+static void capture(ikc_log_level level, const char *line)
+{
+	if (level == IKC_LOG_WARN)
+		snprintf(warnings + strlen(warnings), sizeof(warnings) - strlen(warnings),
+			 "%s\n", line);
+}
+
+/* Writes a lock file naming `pid` on `host`. */
+static void plant_lock(const struct fx *f, const char *id, long pid, const char *host)
+{
+	char text[1024], p[700];
+
+	snprintf(p, sizeof(p), "%s/deep/er", f->dir);
+	assert_int_equal(0, ikc_fs_mkdirs(p, 0700));
+	snprintf(text, sizeof(text),
+		 "{\"id\": \"%s\", \"who\": \"ghost\", \"host\": \"%s\", \"pid\": %ld, "
+		 "\"command\": \"ikc apply\", \"created\": \"2026-11-24T15:40:02Z\"}\n",
+		 id, host, pid);
+	snprintf(p, sizeof(p), "%s.lock", f->path);
+	put_file(p, text, strlen(text));
+}
+
+static long dead_pid(void)
+{
+	pid_t pid = fork();
+	int status;
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	assert_int_equal(pid, waitpid(pid, &status, 0));
+	return (long)pid;
+}
+
+static void test_state_file__stale_lock_of_dead_process_is_taken_over(void **state)
+{
+	struct fx *f = *state;
+	static const char ghost[] = "11111111-2222-4333-8444-555555555555";
+	ikc_lock_info me, holder;
+	char host[256];
+
+	assert_int_equal(0, gethostname(host, sizeof(host)));
+	plant_lock(f, ghost, dead_pid(), host);
+	assert_int_equal(0, ikc_lock_info_self(&me, "ikc apply"));
+	warnings[0] = '\0';
+	ikc_log_set_sink(capture);
+	assert_int_equal(0, f->be->lock(f->be, &me, 0));
+	ikc_log_set_sink(NULL);
+	assert_non_null(strstr(warnings, "took over the state lock"));
+	assert_non_null(strstr(warnings, ghost));
+	assert_int_equal(0, f->be->lock_holder(f->be, &holder));
+	assert_string_equal(me.id, holder.id);
+	ikc_lock_info_dispose(&holder);
+	assert_int_equal(0, f->be->unlock(f->be, me.id));
+	ikc_lock_info_dispose(&me);
+}
+
+static void test_state_file__live_or_remote_holder_is_not_taken_over(void **state)
+{
+	struct fx *f = *state;
+	static const char ghost[] = "11111111-2222-4333-8444-555555555555";
+	ikc_lock_info me, holder;
+	char host[256];
+
+	assert_int_equal(0, gethostname(host, sizeof(host)));
+	assert_int_equal(0, ikc_lock_info_self(&me, "ikc apply"));
+
+	/* A process that runs (our parent) on this host. */
+	plant_lock(f, ghost, (long)getppid(), host);
+	assert_int_equal(IKC_ELOCKED, f->be->lock(f->be, &me, 0));
+	assert_non_null(strstr(ikc_error_last(), "ghost@"));
+	assert_non_null(strstr(ikc_error_last(), "ikc force-unlock " "11111111-2222"));
+
+	/* A dead pid, but on another host: we cannot know, so it stays. */
+	plant_lock(f, ghost, dead_pid(), "some-other-host.example");
+	assert_int_equal(IKC_ELOCKED, f->be->lock(f->be, &me, 0));
+	assert_non_null(strstr(ikc_error_last(), "some-other-host.example"));
+	assert_int_equal(0, f->be->lock_holder(f->be, &holder));
+	assert_string_equal(ghost, holder.id);
+	ikc_lock_info_dispose(&holder);
+
+	/* force-unlock with its id is the way out. */
+	assert_int_equal(0, f->be->force_unlock(f->be, ghost));
+	assert_int_equal(0, f->be->lock(f->be, &me, 0));
+	assert_int_equal(0, f->be->unlock(f->be, me.id));
+	ikc_lock_info_dispose(&me);
+}
+
+/* A child takes the lock, tells the parent, holds it `hold` seconds, releases. */
+static pid_t holder_child(const char *url, double hold)
+{
+	int fds[2];
+	pid_t pid;
+	char c;
+
+	assert_int_equal(0, pipe(fds));
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		ikc_backend *be = NULL;
+		ikc_lock_info me;
+		int ok;
+
+		close(fds[0]);
+		ok = ikc_backend_open(&be, url, NULL) == 0 &&
+		     ikc_lock_info_self(&me, "ikc apply") == 0 &&
+		     be->lock(be, &me, 0) == 0;
+		if (write(fds[1], ok ? "y" : "n", 1) != 1)
+			_exit(3);
+		usleep((useconds_t)(hold * 1e6));
+		ok = ok && be->unlock(be, me.id) == 0;
+		_exit(ok ? 0 : 2);
+	}
+	close(fds[1]);
+	assert_int_equal(1, read(fds[0], &c, 1));
+	close(fds[0]);
+	assert_int_equal('y', c);
+	return pid;
+}
+
+static void test_state_file__lock_timeout_waits_for_the_holder(void **state)
+{
+	struct fx *f = *state;
+	ikc_lock_info me;
+	double start, took;
+	pid_t child;
+	int status;
+
+	assert_int_equal(0, ikc_lock_info_self(&me, "ikc apply"));
+	child = holder_child(f->url, 0.6);
+	assert_int_equal(IKC_ELOCKED, f->be->lock(f->be, &me, 0));
+	start = ikc_time_monotonic();
+	assert_int_equal(0, f->be->lock(f->be, &me, 20));
+	took = ikc_time_monotonic() - start;
+	assert_true(took > 0.3);
+	assert_true(took < 10);
+	assert_int_equal(child, waitpid(child, &status, 0));
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(0, f->be->unlock(f->be, me.id));
+	ikc_lock_info_dispose(&me);
+}
+
+static void test_state_file__lock_timeout_expires(void **state)
+{
+	struct fx *f = *state;
+	ikc_lock_info me;
+	double start, took;
+	pid_t child;
+	int status;
+
+	assert_int_equal(0, ikc_lock_info_self(&me, "ikc apply"));
+	child = holder_child(f->url, 2.5);
+	start = ikc_time_monotonic();
+	assert_int_equal(IKC_ELOCKED, f->be->lock(f->be, &me, 0.5));
+	took = ikc_time_monotonic() - start;
+	assert_true(took >= 0.5);
+	assert_true(took < 2.0);
+	assert_non_null(strstr(ikc_error_last(), "waited"));
+	assert_non_null(strstr(ikc_error_last(), "state is locked by ikc apply ("));
+	assert_int_equal(child, waitpid(child, &status, 0));
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ikc_lock_info_dispose(&me);
+}
+
+static void test_state_file__writes_respect_the_lock(void **state)
+{
+	struct fx *f = *state;
+	ikc_backend *other = NULL;
+	ikc_lock_info me;
+	ikc_state *st = saved_state(f->be, "Service/a"), *theirs = NULL;
+
+	assert_int_equal(0, ikc_backend_open(&other, f->url, NULL));
+	assert_int_equal(0, ikc_state_load(&theirs, other));
+	assert_int_equal(0, ikc_lock_info_self(&me, "ikc apply"));
+	assert_int_equal(0, f->be->lock(f->be, &me, 0));
+
+	/* A lock-less writer is refused while a run holds the lock. */
+	assert_int_equal(0, ikc_state_resource_put(theirs, resource("Service/x")));
+	assert_int_equal(IKC_ELOCKED, ikc_state_save(other, theirs));
+	assert_int_equal(1, ikc_state_serial(theirs));
+
+	/* A run whose lock was force-unlocked stops writing. */
+	assert_int_equal(0, other->force_unlock(other, me.id));
+	assert_int_equal(0, ikc_state_resource_put(st, resource("Service/b")));
+	assert_int_equal(IKC_ELOCKED, ikc_state_save(f->be, st));
+	assert_non_null(strstr(ikc_error_last(), "released or taken over"));
+
+	/* Unlocked now: the lock-less writer goes through. */
+	assert_int_equal(0, ikc_state_save(other, theirs));
+	assert_int_equal(2, ikc_state_serial(theirs));
+	ikc_state_free(theirs);
+	ikc_state_free(st);
+	ikc_lock_info_dispose(&me);
+	ikc_backend_free(other);
+}
+
+static void test_state_file__free_releases_the_lock(void **state)
+{
+	struct fx *f = *state;
+	ikc_backend *be = NULL;
+	ikc_lock_info me, holder;
+
+	assert_int_equal(0, ikc_backend_open(&be, f->url, NULL));
+	assert_int_equal(0, ikc_lock_info_self(&me, "ikc apply"));
+	assert_int_equal(0, be->lock(be, &me, 0));
+	assert_int_equal(0, be->lock(be, &me, 0));   /* again: still ours */
+	ikc_backend_free(be);
+	assert_int_equal(IKC_ENOTFOUND, f->be->lock_holder(f->be, &holder));
+	ikc_lock_info_dispose(&me);
+}
+
+static void test_state_file__urls(void **state)
+{
+	struct fx *f = *state;
+	ikc_backend *be = NULL;
+	ikc_state *st = NULL;
+	char p[700];
+
+	(void)f;
+	assert_int_equal(0, ikc_backend_open(&be, "file://rel/s.json", f->dir));
+	snprintf(p, sizeof(p), "file://%s/rel/s.json", f->dir);
+	assert_string_equal(p, be->url);
+	assert_int_equal(0, ikc_state_new(&st, "x"));
+	assert_int_equal(0, ikc_state_save(be, st));
+	snprintf(p, sizeof(p), "%s/rel/s.json", f->dir);
+	assert_int_equal(0, access(p, F_OK));
+	ikc_backend_free(be);
+	ikc_state_free(st);
+
+	be = NULL;
+	assert_int_equal(IKC_EINVALID, ikc_backend_open(&be, "etcd://127.0.0.1:2379/ikc", NULL));
+	assert_string_equal("etcd:// state is not supported yet", ikc_error_last());
+	assert_int_equal(IKC_EINVALID, ikc_backend_open(&be, "s3://bucket/key", NULL));
+	assert_non_null(strstr(ikc_error_last(), "file://PATH"));
+	assert_int_equal(IKC_EINVALID, ikc_backend_open(&be, "state.json", NULL));
+	assert_non_null(strstr(ikc_error_last(), "did you mean file://state.json"));
+	assert_int_equal(IKC_EINVALID, ikc_backend_open(&be, "file://", NULL));
+	assert_int_equal(IKC_EINVALID, ikc_backend_open(&be, "", NULL));
+	assert_null(be);
+	ikc_backend_free(NULL);
+}
+
+static void test_state_file__describe_lock(void **state)
+{
+	ikc_lock_info me;
+	ikc_buf b = IKC_BUF_INIT(4096);
+	char want[128];
+
+	(void)state;
+	assert_int_equal(0, ikc_lock_info_self(&me, "ikc apply"));
+	assert_int_equal(36, strlen(me.id));
+	assert_int_equal((long)getpid(), me.pid);
+	assert_int_equal(20, strlen(me.created));
+	assert_int_equal(0, ikc_lock_info_describe(&b, &me));
+	snprintf(want, sizeof(want), "ikc apply by %s@%s (pid %ld) since ", me.who,
+		 me.host, me.pid);
+	assert_non_null(strstr(b.ptr, want));
+	assert_non_null(strstr(b.ptr, me.id));
+	ikc_buf_dispose(&b);
+	ikc_lock_info_dispose(&me);
+	ikc_lock_info_dispose(&me);   /* twice is harmless */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_state_file__private_modes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_file__backup_holds_previous_state,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_file__damaged_file_is_never_overwritten,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_state_file__stale_lock_of_dead_process_is_taken_over,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_state_file__live_or_remote_holder_is_not_taken_over,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_file__lock_timeout_waits_for_the_holder,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_file__lock_timeout_expires,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_file__writes_respect_the_lock,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_file__free_releases_the_lock,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_file__urls, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_file__describe_lock, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("state.file", tests, NULL, NULL);
+}
