@@ -4,51 +4,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/run.h"
 #include "cli/session.h"
 #include "planner/plan.h"
 #include "util/errors.h"
 
-/* Builds the plan for the session; prints errors. 0 or IKC_EXIT_ERROR. */
-static int make_plan(ikc_plan **out, struct ikc_session *s, struct ikc_cli *cli,
-		     int destroy)
-{
-	ikc_diags diags = IKC_DIAGS_INIT;
-	ikc_plan_input in;
-
-	*out = NULL;
-	if (cli->refresh) {
-		ikc_cli_error("reading live state needs the GKE and Kubernetes "
-			      "providers, which this build does not have yet; "
-			      "use --refresh=false to plan from the stored state");
-		return IKC_EXIT_ERROR;
-	}
-	memset(&in, 0, sizeof(in));
-	in.stack = s->stack;
-	in.prior = s->state;
-	in.live = NULL;
-	in.targets = cli->targets;
-	in.ntargets = cli->ntargets;
-	in.destroy = destroy;
-	if (ikc_plan_build(out, &diags, &in) < 0) {
-		ikc_diags_sort(&diags);
-		if (diags.count)
-			ikc_cli_print_diags(&diags);
-		else
-			ikc_cli_fail();
-		ikc_diags_dispose(&diags);
-		return IKC_EXIT_ERROR;
-	}
-	ikc_diags_dispose(&diags);
-	return 0;
-}
-
 static int run(struct ikc_cli *cli, int drift_only)
 {
 	struct ikc_session s;
+	struct ikc_run r;
 	ikc_plan *plan = NULL;
 	ikc_buf out = IKC_BUF_INIT(0);
 	int rc, error;
 
+	memset(&r, 0, sizeof(r));
 	if (cli->nargs) {
 		ikc_cli_error("%s takes no arguments", cli->command);
 		return IKC_EXIT_ERROR;
@@ -61,7 +30,12 @@ static int run(struct ikc_cli *cli, int drift_only)
 			      IKC_SESSION_STACK | IKC_SESSION_LOCK | IKC_SESSION_STATE);
 	if (rc)
 		return rc;
-	rc = make_plan(&plan, &s, cli, 0);
+	if (cli->refresh) {
+		rc = ikc_run_open(&r, &s, cli);
+		if (rc)
+			goto done;
+	}
+	rc = ikc_run_plan(&plan, &r, &s, cli, 0, 0);
 	if (rc)
 		goto done;
 	if (cli->format == IKC_FORMAT_JSON)
@@ -84,6 +58,7 @@ static int run(struct ikc_cli *cli, int drift_only)
 done:
 	ikc_buf_dispose(&out);
 	ikc_plan_free(plan);
+	ikc_run_close(&r);
 	ikc_session_close(&s);
 	return rc;
 }
@@ -100,29 +75,4 @@ int ikc_cmd_plan(struct ikc_cli *cli)
 int ikc_cmd_drift(struct ikc_cli *cli)
 {
 	return run(cli, 1);
-}
-
-static int not_yet(const char *what)
-{
-	ikc_cli_error("%s needs the GKE and Kubernetes providers, which this "
-		      "build does not have yet", what);
-	return IKC_EXIT_ERROR;
-}
-
-int ikc_cmd_apply(struct ikc_cli *cli)
-{
-	(void)cli;
-	return not_yet("apply");
-}
-
-int ikc_cmd_destroy(struct ikc_cli *cli)
-{
-	(void)cli;
-	return not_yet("destroy");
-}
-
-int ikc_cmd_import(struct ikc_cli *cli)
-{
-	(void)cli;
-	return not_yet("import");
 }

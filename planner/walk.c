@@ -367,7 +367,11 @@ static json_object *state_get(struct walk *w, const char *address)
 /* Saves the state; the caller holds w->mu. */
 static int save_locked(struct walk *w)
 {
-	int rc = ikc_state_save(w->be, w->state);
+	int rc;
+
+	if (!w->be)
+		return 0;   /* an in-memory pass (plan): nothing is written */
+	rc = ikc_state_save(w->be, w->state);
 
 	if (rc < 0)
 		return ikc_error_wrap(rc, "saving the state: ");

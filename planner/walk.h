@@ -54,7 +54,8 @@ int ikc_walk_recover(ikc_provider_env *env, const ikc_stack *st,
  * Adopts into the state live Kubernetes objects of the stack that carry
  * this stack's ownership labels but are missing from the state (a run that
  * died between create and save).  A live object that is not ours and not
- * in the state is an error suggesting `ikc import`.  Saves the state.
+ * in the state is an error suggesting `ikc import`.  Saves the state
+ * through `be`, unless `be` is NULL (plan: the change stays in memory).
  */
 int ikc_walk_check_ownership(ikc_provider_env *env, const ikc_stack *st,
 			     ikc_backend *be, ikc_state *state,
