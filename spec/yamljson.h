@@ -1,7 +1,7 @@
-#ifndef IKC_SPEC_YAML_H
-#define IKC_SPEC_YAML_H
+#ifndef IKC_SPEC_YAMLJSON_H
+#define IKC_SPEC_YAMLJSON_H
 
-/* yaml.h - plain YAML (or JSON) text to json-c values, for files other than the stack file (kubeconfig) */
+/* yamljson.h - plain YAML (or JSON) text to json-c values, for files other than the stack file (kubeconfig) */
 
 #include <stddef.h>          /* for size_t */
 #include <json-c/json.h>
@@ -14,4 +14,4 @@
 int ikc_yaml_to_json(json_object **out, const char *data, size_t len,
 		     const char *what);
 
-#endif /* IKC_SPEC_YAML_H */
+#endif /* IKC_SPEC_YAMLJSON_H */
