@@ -9,6 +9,23 @@
 #include "util/json.h"
 #include "util/str.h"
 
+const char *ikc_action_name(ikc_action a)
+{
+	switch (a) {
+	case IKC_ACTION_NOOP:
+		return "no-op";
+	case IKC_ACTION_CREATE:
+		return "create";
+	case IKC_ACTION_UPDATE:
+		return "update";
+	case IKC_ACTION_REPLACE:
+		return "replace";
+	case IKC_ACTION_DELETE:
+		return "delete";
+	}
+	return "unknown";
+}
+
 struct flist {
 	ikc_field_change *items;
 	size_t n, cap;

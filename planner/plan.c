@@ -21,23 +21,6 @@ struct builder {
 	int failed;          /* a prevent-destroy violation was found */
 };
 
-const char *ikc_action_name(ikc_action a)
-{
-	switch (a) {
-	case IKC_ACTION_NOOP:
-		return "no-op";
-	case IKC_ACTION_CREATE:
-		return "create";
-	case IKC_ACTION_UPDATE:
-		return "update";
-	case IKC_ACTION_REPLACE:
-		return "replace";
-	case IKC_ACTION_DELETE:
-		return "delete";
-	}
-	return "unknown";
-}
-
 static json_object *member(json_object *obj, const char *key)
 {
 	json_object *v = NULL;
