@@ -327,9 +327,40 @@ static int diff_map(json_object **out, const struct pctx *p, const char *path,
 		json_object_object_foreach(l, lk, lv) {
 			json_object *dv, *cv;
 
-			(void)lv;
 			if (member(d, lk, &dv) || !member(c, lk, &cv) || !cv)
 				continue;
+			if (lv && json_object_is_type(lv, json_type_object) &&
+			    json_object_is_type(cv, json_type_object)) {
+				/* remove only the members ikc set: others'
+				 * labels and annotations stay */
+				json_object *none = json_object_new_object();
+
+				sub = child_path(path, lk);
+				if (!none || !sub) {
+					json_object_put(none);
+					error = ikc_error_oom();
+					goto done;
+				}
+				error = diff_map(&v, p, sub, none, lv, cv);
+				json_object_put(none);
+				free(sub);
+				sub = NULL;
+				if (error < 0)
+					goto done;
+				if (!v)
+					continue;
+				/* everything left would be {}: drop the map */
+				if (json_object_object_length(v) ==
+				    json_object_object_length(cv)) {
+					json_object_put(v);
+					v = NULL;
+				}
+				error = patch_set(&patch, lk, v);
+				v = NULL;
+				if (error < 0)
+					goto done;
+				continue;
+			}
 			error = patch_set(&patch, lk, NULL);
 			if (error < 0)
 				goto done;
