@@ -17,7 +17,7 @@
 #include "util/json.h"
 
 #define WORKERS 4
-#define ROUNDS 8
+#define ROUNDS 25
 
 static json_object *resource(int worker, int round)
 {
