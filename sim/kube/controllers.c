@@ -1155,5 +1155,9 @@ void kube__reconcile(struct sim_kube *k)
 	replicate(k, "replicationcontrollers");
 	pods(k);
 	services(k);
+	/* statuses again, so that what the pods did this tick shows at once */
+	replicate(k, "replicasets.apps");
+	replicate(k, "replicationcontrollers");
+	deployments(k);
 	hpas(k);
 }

@@ -432,10 +432,17 @@ void kube__service_alloc(struct sim_kube *k, json_object *svc,
 		const char *keys[] = {"clusterIP", "clusterIPs", "ipFamilies",
 				      "ipFamilyPolicy"};
 
+		const char *ncip = ikc_json_str(spec, "clusterIP");
+		const char *ocip = ikc_json_str(ospec, "clusterIP");
+		/* a new clusterIP must not inherit the old clusterIPs */
+		int same_ip = !ncip || !*ncip || (ocip && strcmp(ncip, ocip) == 0);
+
 		for (i = 0; i < 4; i++) {
 			json_object *nv = child(spec, keys[i]);
 			json_object *ov = child(ospec, keys[i]);
 
+			if (i == 1 && !same_ip)
+				continue;
 			if (ov && (!nv || (is_type(nv, json_type_string) &&
 					   !*json_object_get_string(nv))))
 				json_object_object_add(spec, keys[i], ikc_json_copy(ov));
@@ -811,16 +818,11 @@ static void validate_service(struct sim_kube *k, json_object *causes,
 
 		if (ocip && *ocip && cip && strcmp(ocip, cip) != 0 &&
 		    strcmp(type ? type : "", "ExternalName") != 0) {
-			json_object *v = child(spec, "clusterIPs");
-			json_object *tmp = NULL;
+			json_object *v = json_object_new_array();
 
-			if (!v) {
-				tmp = json_object_new_array();
-				json_object_array_add(tmp, json_object_new_string(cip));
-				v = tmp;
-			}
+			json_object_array_add(v, json_object_new_string(cip));
 			invalid(causes, "spec.clusterIPs[0]", v, "may not change once set");
-			json_object_put(tmp);
+			json_object_put(v);
 		}
 		if (olbc && (!lbc || strcmp(lbc, olbc) != 0))
 			invalid(causes, "spec.loadBalancerClass", child(spec,
