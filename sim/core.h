@@ -61,6 +61,8 @@ void sim_calls_clear(void);
 
 /* ---- world.c / gke.c ---- */
 
+/** Counts a /v1/... call under its route pattern. */
+void sim_gke_count(const sim_request *req);
 /** Serves /v1/... on the main port (GKE and Service Usage). */
 void sim_gke_handle(const sim_request *req, sim_response *resp);
 /** Serves /_sim/... on the main port. */

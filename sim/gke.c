@@ -1596,6 +1596,15 @@ unlock:
 
 /* ---- dispatch ---- */
 
+void sim_gke_count(const sim_request *req)
+{
+	struct route rt;
+
+	(void)route_parse(&rt, req->method, req->path);
+	sim_calls_add(rt.pattern);
+	free(rt.buf);
+}
+
 static int method_is(const sim_request *req, const char *m)
 {
 	return strcmp(req->method, m) == 0;
@@ -1607,13 +1616,11 @@ void sim_gke_handle(const sim_request *req, sim_response *resp)
 	int ok = route_parse(&rt, req->method, req->path) == 0;
 
 	if (!ok) {
-		sim_calls_add(rt.pattern);
 		gerr(resp, 404, "NOT_FOUND", "notFound",
 		     "The requested URL %s was not found on this server.",
 		     req->path);
 		goto done;
 	}
-	sim_calls_add(rt.pattern);
 	if (!sim_tokens_valid(sim_request_bearer(req))) {
 		gerr(resp, 401, "UNAUTHENTICATED", "authError",
 		     "Request had invalid authentication credentials. Expected "

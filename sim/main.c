@@ -213,6 +213,24 @@ static int write_env(void)
 	return error;
 }
 
+static void main_count(void *ctx, const sim_request *req)
+{
+	(void)ctx;
+	if (ikc_str_startswith(req->path, "/_sim/")) {
+		return;
+	} else if (strcmp(req->path, "/token") == 0) {
+		sim_calls_add("POST /token");
+	} else if (ikc_str_startswith(req->path, "/v1/")) {
+		sim_gke_count(req);
+	} else {
+		char *key = ikc_asprintf("%s (unknown)", req->method);
+
+		if (key)
+			sim_calls_add(key);
+		free(key);
+	}
+}
+
 static void main_serve(void *ctx, const sim_request *req, sim_response *resp)
 {
 	(void)ctx;
@@ -223,11 +241,6 @@ static void main_serve(void *ctx, const sim_request *req, sim_response *resp)
 	} else if (ikc_str_startswith(req->path, "/v1/")) {
 		sim_gke_handle(req, resp);
 	} else {
-		char *key = ikc_asprintf("%s (unknown)", req->method);
-
-		if (key)
-			sim_calls_add(key);
-		free(key);
 		sim_respond_text(resp, 404, NULL,
 				 "{\"error\":{\"code\":404,\"message\":\"The "
 				 "requested URL was not found on this server.\","
@@ -325,7 +338,7 @@ static int serve(int argc, char **argv)
 	if (port == 0 && saved)
 		port = json_object_get_int(ikc_json_path(saved, "port"));
 	if (sim_endpoint_start(&ep, port, port_d == 0, srv_key, srv_cert,
-			       SIM_EP_POOL, main_serve, NULL) < 0)
+			       SIM_EP_POOL, main_serve, main_count, NULL) < 0)
 		goto done;
 	sim_cfg.port = sim_endpoint_port(ep);
 	sim_cfg.base_url = ikc_asprintf("https://127.0.0.1:%d", sim_cfg.port);

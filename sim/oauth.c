@@ -264,7 +264,6 @@ void sim_oauth_token(const sim_request *req, sim_response *resp)
 	char token[96];
 	json_object *o;
 
-	sim_calls_add("POST /token");
 	if (strcmp(req->method, "POST") != 0) {
 		oauth_error(resp, 405, "invalid_request", "Use POST.");
 		return;

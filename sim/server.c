@@ -23,6 +23,7 @@ struct sim_endpoint {
 	int mode;
 	volatile int stopping;
 	sim_serve_fn fn;
+	sim_count_fn count;
 	void *ctx;
 	char *key_pem;
 	char *cert_pem;
@@ -269,6 +270,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	req.query = req_query;
 	req.header = req_header;
 	req.impl = conn;
+	if (ep->count)
+		ep->count(ep->ctx, &req);
 	if (!ikc_str_startswith(url, "/_sim/")) {
 		char *route = ikc_asprintf("%s %s", method, url);
 
@@ -341,7 +344,7 @@ static struct MHD_Daemon *start_daemon(sim_endpoint *ep, int port)
 
 int sim_endpoint_start(sim_endpoint **out, int port, int fallback,
 		       const char *key_pem, const char *cert_pem, int mode,
-		       sim_serve_fn fn, void *ctx)
+		       sim_serve_fn fn, sim_count_fn count, void *ctx)
 {
 	sim_endpoint *ep;
 	const union MHD_DaemonInfo *info;
@@ -352,6 +355,7 @@ int sim_endpoint_start(sim_endpoint **out, int port, int fallback,
 		return ikc_error_oom();
 	ep->mode = mode;
 	ep->fn = fn;
+	ep->count = count;
 	ep->ctx = ctx;
 	ep->key_pem = strdup(key_pem);
 	ep->cert_pem = strdup(cert_pem);

@@ -16,6 +16,9 @@ typedef struct sim_endpoint sim_endpoint;
 typedef void (*sim_serve_fn)(void *ctx, const sim_request *req,
 			     sim_response *resp);
 
+/** Counts one arriving request (called before faults, so faulted calls count). */
+typedef void (*sim_count_fn)(void *ctx, const sim_request *req);
+
 enum {
 	SIM_EP_POOL = 0,        /* a fixed pool of threads (the main port) */
 	SIM_EP_PER_CONNECTION   /* a thread per connection (watch streams) */
@@ -24,12 +27,13 @@ enum {
 /**
  * Starts serving TLS with the PEM key and certificate on 127.0.0.1:`port`
  * (0 picks a free port; if `port` is taken and `fallback` is set, a free one
- * is picked instead).  *out owned; stop it with sim_endpoint_stop().
+ * is picked instead).  `count` (may be NULL) sees every request before the
+ * fault rules do.  *out owned; stop it with sim_endpoint_stop().
  * 0 or IKC_ERROR.
  */
 int sim_endpoint_start(sim_endpoint **out, int port, int fallback,
 		       const char *key_pem, const char *cert_pem, int mode,
-		       sim_serve_fn fn, void *ctx);
+		       sim_serve_fn fn, sim_count_fn count, void *ctx);
 
 /** The port the endpoint listens on. */
 int sim_endpoint_port(const sim_endpoint *ep);

@@ -234,7 +234,7 @@ static void count_kube_create(struct sim_cluster *c, const sim_request *req,
 	json_object_put(obj);
 }
 
-static void kube_serve(void *ctx, const sim_request *req, sim_response *resp)
+static void kube_count(void *ctx, const sim_request *req)
 {
 	struct sim_cluster *c = ctx;
 	char *key = ikc_asprintf("cluster/%s %s %s", c->name, req->method,
@@ -243,6 +243,12 @@ static void kube_serve(void *ctx, const sim_request *req, sim_response *resp)
 	if (key)
 		sim_calls_add(key);
 	free(key);
+}
+
+static void kube_serve(void *ctx, const sim_request *req, sim_response *resp)
+{
+	struct sim_cluster *c = ctx;
+
 	if (!sim_tokens_valid(sim_request_bearer(req))) {
 		kube_unauthorized(resp);
 		return;
@@ -255,7 +261,8 @@ static void kube_serve(void *ctx, const sim_request *req, sim_response *resp)
 static int cluster_listen(struct sim_cluster *c, int port)
 {
 	int error = sim_endpoint_start(&c->ep, port, 1, c->srv_key, c->srv_cert,
-				       SIM_EP_PER_CONNECTION, kube_serve, c);
+				       SIM_EP_PER_CONNECTION, kube_serve,
+				       kube_count, c);
 
 	if (error < 0)
 		return error;
