@@ -73,13 +73,113 @@ static int mark(struct pen *p, const char *sym)
 	return ikc_buf_puts(p->out, sym);
 }
 
+static int forces_note(struct pen *p)
+{
+	return ikc_buf_puts(p->out, p->color ?
+			    "  " C_RED "# forces replacement" C_RESET :
+			    "  # forces replacement");
+}
+
+/* A list of scalars only (possibly empty). */
+static int scalar_list(json_object *v)
+{
+	size_t i, n;
+
+	if (!json_object_is_type(v, json_type_array))
+		return 0;
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(v, i);
+
+		if (json_object_is_type(e, json_type_object) ||
+		    json_object_is_type(e, json_type_array))
+			return 0;
+	}
+	return 1;
+}
+
+static int list_has(json_object *list, json_object *v)
+{
+	size_t i, n = json_object_array_length(list);
+
+	for (i = 0; i < n; i++)
+		if (ikc_json_equal_loose(json_object_array_get_idx(list, i), v))
+			return 1;
+	return 0;
+}
+
+/* Elements of `a` missing from `b`, one line each with `sym`. */
+static int list_lines(struct pen *p, json_object *a, json_object *b,
+		      const char *sym, size_t *count)
+{
+	size_t i, n = json_object_array_length(a);
+	int error = 0;
+
+	for (i = 0; i < n && !error; i++) {
+		json_object *e = json_object_array_get_idx(a, i);
+
+		if (list_has(b, e))
+			continue;
+		(*count)++;
+		error = ikc_buf_puts(p->out, "          ");
+		if (!error)
+			error = mark(p, sym);
+		if (!error)
+			error = ikc_buf_puts(p->out, " ");
+		if (!error)
+			error = put_value(p->out, e);
+		if (!error)
+			error = ikc_buf_puts(p->out, "\n");
+	}
+	return error;
+}
+
+/*
+ * A changed list of scalars as the elements that leave and come, one per
+ * line; 1 in *done when that says it all (not a mere reordering).
+ */
+static int list_change(struct pen *p, const ikc_field_change *f,
+		       int show_forces, int *done)
+{
+	ikc_buf body = IKC_BUF_INIT(1 << 20);
+	struct pen sub = { &body, p->color };
+	size_t count = 0;
+	int error;
+
+	*done = 0;
+	error = list_lines(&sub, f->before, f->after, "-", &count);
+	if (!error)
+		error = list_lines(&sub, f->after, f->before, "+", &count);
+	if (!error && count) {
+		error = ikc_buf_puts(p->out, "      ");
+		if (!error)
+			error = mark(p, "~");
+		if (!error)
+			error = ikc_buf_printf(p->out, " %s:", f->path);
+		if (!error && show_forces && f->forces_replacement)
+			error = forces_note(p);
+		if (!error)
+			error = ikc_buf_printf(p->out, "\n%s", body.ptr);
+		*done = 1;
+	}
+	ikc_buf_dispose(&body);
+	return error;
+}
+
 /* One line "      ~ path: before -> after  # forces replacement". */
 static int field_line(struct pen *p, const char *kind,
 		      const ikc_field_change *f, int show_forces)
 {
 	const char *sym = !f->before ? "+" : !f->after ? "-" : "~";
-	int error;
+	int error, done = 0;
 
+	if (f->before && f->after && scalar_list(f->before) &&
+	    scalar_list(f->after) && !ikc_diff__has_unknown(f->after) &&
+	    !sensitive_path(kind, f->path)) {
+		error = list_change(p, f, show_forces, &done);
+		if (error || done)
+			return error;
+	}
 	error = ikc_buf_puts(p->out, "      ");
 	if (!error)
 		error = mark(p, sym);
@@ -93,9 +193,7 @@ static int field_line(struct pen *p, const char *kind,
 	if (!error)
 		error = put_field_value(p->out, kind, f->path, f->after);
 	if (!error && show_forces && f->forces_replacement)
-		error = ikc_buf_puts(p->out, p->color ?
-				     "  " C_RED "# forces replacement" C_RESET :
-				     "  # forces replacement");
+		error = forces_note(p);
 	if (!error)
 		error = ikc_buf_puts(p->out, "\n");
 	return error;
@@ -111,6 +209,9 @@ static int create_lines(struct pen *p, const char *kind, json_object *v,
 	if (json_object_is_type(v, json_type_object) &&
 	    json_object_object_length(v) > 0) {
 		json_object_object_foreach(v, k, sub) {
+			/* The kind is already in the address. */
+			if (!len && !strcmp(k, "kind"))
+				continue;
 			error = ikc_buf_printf(path, "%s%s", len ? "." : "", k);
 			if (!error)
 				error = create_lines(p, kind, sub, path);
@@ -183,11 +284,13 @@ static int header(struct pen *p, const ikc_change *ch)
 
 static int change_text(struct pen *p, const ikc_change *ch)
 {
-	static const char *const syms[] = { "", "  +", "  ~", "-/+", "  -" };
+	static const char *const syms[] = { "", "+", "~", "-/+", "-" };
 	size_t i;
 	int error;
 
 	error = header(p, ch);
+	if (!error && ch->action != IKC_ACTION_REPLACE)
+		error = ikc_buf_puts(p->out, "  ");
 	if (!error)
 		error = mark(p, syms[ch->action]);
 	if (!error)
