@@ -151,6 +151,24 @@ static int prepare(json_object *v, ikc_provider_env *env, const ikc_target *t,
 		lab = child_obj(meta, "labels");
 		if (!lab)
 			return ikc_error_oom();
+		/*
+		 * The API server gives a ReplicationController without labels
+		 * its template's labels (api-reference.md §4.4); ours would
+		 * stop that default, so apply it here as the server would.
+		 */
+		if (t->kind && !strcmp(t->kind, "ReplicationController") &&
+		    !json_object_object_length(lab)) {
+			json_object *tl = ikc_json_path(
+				v, "spec.template.metadata.labels");
+
+			if (tl && json_object_is_type(tl, json_type_object)) {
+				json_object_object_foreach(tl, k, lv) {
+					if (ikc_json_add(lab, k,
+							 ikc_json_copy(lv)) < 0)
+						return ikc_error_oom();
+				}
+			}
+		}
 		s = json_object_new_string(IKC_KUBE_MANAGED_BY_VALUE);
 		if (ikc_json_add(lab, IKC_KUBE_LABEL_MANAGED_BY, s) < 0)
 			return ikc_error_oom();
