@@ -226,6 +226,37 @@ static void report(struct builder *b, const ikc_resource *r, const char *path,
 	free(msg);
 }
 
+/*
+ * A replaced Cluster takes its node pools and in-cluster objects with it:
+ * they are created again in the new cluster.  The old ones go with the old
+ * cluster (deleted_with), except a LoadBalancer Service, which apply
+ * deletes itself first so that the cloud load balancer is released.
+ */
+static int follow_cluster(struct builder *b, const ikc_resource *r,
+			  ikc_change *ch)
+{
+	const ikc_resource *c;
+	long ci;
+	const char *type;
+
+	if (!r->cluster || ch->action == IKC_ACTION_CREATE)
+		return 0;
+	ci = ikc_graph_stack_index(b->st, r->cluster);
+	if (ci < 0 || b->change_of[ci] < 0 ||
+	    b->plan->changes[b->change_of[ci]].action != IKC_ACTION_REPLACE)
+		return 0;
+	c = &b->st->resources[ci];
+	if (!c->kind || strcmp(c->kind, "Cluster"))
+		return 0;
+	ch->action = IKC_ACTION_REPLACE;
+	type = ikc_json_str(member(ch->after, "spec"), "type");
+	if (r->provider == IKC_PROVIDER_KUBERNETES && r->kind &&
+	    !strcmp(r->kind, "Service") && type && !strcmp(type, "LoadBalancer"))
+		return 0;
+	ch->deleted_with = strdup(r->cluster);
+	return ch->deleted_with ? 0 : ikc_error_oom();
+}
+
 static int plan_resource(struct builder *b, size_t idx)
 {
 	const ikc_resource *r = &b->st->resources[idx];
@@ -268,6 +299,9 @@ static int plan_resource(struct builder *b, size_t idx)
 	error = ikc_diff_resource(&ch, sres ? &d : NULL, &din);
 	if (error < 0)
 		goto cleanup;
+	error = follow_cluster(b, r, &ch);
+	if (error < 0)
+		goto cleanup;
 	if (ch.action == IKC_ACTION_REPLACE &&
 	    (r->prevent_destroy || state_prevent_destroy(sres))) {
 		char *why = NULL;
@@ -282,10 +316,15 @@ static int plan_resource(struct builder *b, size_t idx)
 			error = ikc_error_oom();
 			goto cleanup;
 		}
-		report(b, r, ch.replace_paths[0],
-		       ikc_asprintf("%s: ikc.dev/prevent-destroy is set, but the plan must replace it (%s %s replacement)",
-				    r->address, why,
-				    ch.nreplace_paths > 1 ? "force" : "forces"));
+		if (ch.nreplace_paths)
+			report(b, r, ch.replace_paths[0],
+			       ikc_asprintf("%s: ikc.dev/prevent-destroy is set, but the plan must replace it (%s %s replacement)",
+					    r->address, why,
+					    ch.nreplace_paths > 1 ? "force" : "forces"));
+		else
+			report(b, r, NULL,
+			       ikc_asprintf("%s: ikc.dev/prevent-destroy is set, but the plan must replace it (its cluster %s is replaced)",
+					    r->address, r->cluster));
 		free(why);
 	}
 	b->change_of[idx] = (long)b->plan->nchanges;

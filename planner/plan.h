@@ -48,7 +48,9 @@ typedef struct ikc_change {
 	/*
 	 * Delete only: the Cluster whose deletion removes this object too (an
 	 * in-cluster object other than a LoadBalancer Service, or a NodePool),
-	 * so apply makes no call of its own for it; NULL otherwise.
+	 * so apply makes no call of its own for it; NULL otherwise.  Also set
+	 * on a replace that only follows its Cluster's replacement: the old
+	 * object goes with the old cluster, apply only creates the new one.
 	 */
 	char *deleted_with;
 } ikc_change;

@@ -268,6 +268,11 @@ static int header(struct pen *p, const ikc_change *ch)
 					      ch->address, ch->deleted_with);
 		return ikc_buf_printf(out, "  # %s will be destroyed\n", ch->address);
 	case IKC_ACTION_REPLACE:
+		if (!ch->nreplace_paths)
+			return ikc_buf_printf(out, "  # %s must be replaced (%s)\n",
+					      ch->address, ch->deleted_with ?
+					      "it goes with its replaced cluster" :
+					      "its cluster is replaced");
 		error = ikc_buf_printf(out, "  # %s must be replaced (", ch->address);
 		for (i = 0; i < ch->nreplace_paths && !error; i++)
 			error = ikc_buf_printf(out, "%s%s", i ? ", " : "",

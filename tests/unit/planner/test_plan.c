@@ -256,6 +256,42 @@ static void test_planner_plan__deletes_dependents_first(void **state)
 	ikc_stack_free(st);
 }
 
+static void test_planner_plan__replaced_cluster_takes_its_objects(void **state)
+{
+	size_t len;
+	char *yaml = read_fixture("nginx-asia.yaml", &len);
+	char *moved = strstr(yaml, "asia-east1-a");
+	ikc_stack *st;
+	ikc_state *prior = state_fixture("nginx-asia", "applied.json");
+	ikc_plan *plan = NULL;
+	ikc_plan_input in;
+	ikc_buf text = IKC_BUF_INIT(1 << 20);
+
+	(void)state;
+	memcpy(moved, "asia-east1-b", 12);   /* a new location: a new cluster */
+	st = stack_from_text(yaml);
+	memset(&in, 0, sizeof(in));
+	in.stack = st;
+	in.prior = prior;
+	assert_int_equal(0, ikc_plan_build(&plan, NULL, &in));
+	expect_plan(plan, "replace:Cluster/nginx-asia replace:NodePool/default-pool "
+		    "replace:ReplicationController/nginx replace:Service/nginxservice", 0);
+	assert_string_equal("spec.location", plan->changes[0].replace_paths[0]);
+	assert_null(plan->changes[0].deleted_with);
+	assert_string_equal("Cluster/nginx-asia", plan->changes[1].deleted_with);
+	assert_string_equal("Cluster/nginx-asia", plan->changes[2].deleted_with);
+	assert_null(plan->changes[3].deleted_with);   /* LoadBalancer: deleted first, by apply */
+	assert_int_equal(4, plan->n_replace);
+	assert_int_equal(0, ikc_plan_render_text(&text, plan, 0));
+	assert_non_null(strstr(text.ptr, "# NodePool/default-pool must be replaced (it goes with its replaced cluster)"));
+	assert_non_null(strstr(text.ptr, "# Cluster/nginx-asia must be replaced (spec.location forces replacement)"));
+	ikc_buf_dispose(&text);
+	ikc_plan_free(plan);
+	ikc_state_free(prior);
+	ikc_stack_free(st);
+	free(yaml);
+}
+
 static void test_planner_plan__target_takes_dependencies(void **state)
 {
 	ikc_stack *st = stack_fixture("nginx-asia.yaml");
@@ -384,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_planner_plan__refreshed_live_values),
 		cmocka_unit_test(test_planner_plan__destroy_in_reverse_order),
 		cmocka_unit_test(test_planner_plan__deletes_dependents_first),
+		cmocka_unit_test(test_planner_plan__replaced_cluster_takes_its_objects),
 		cmocka_unit_test(test_planner_plan__target_takes_dependencies),
 		cmocka_unit_test(test_planner_plan__prevent_destroy_on_replace),
 		cmocka_unit_test(test_planner_plan__prevent_destroy_remembered_in_state),
