@@ -124,10 +124,16 @@ static int conn_from_cluster(ikc_kube_conn **out, ikc_provider_env *env,
 	ikc_kube_conn *c = NULL;
 	const char *endpoint = ikc_json_str(cl, "endpoint");
 	json_object *ca = ikc_json_path(cl, "masterAuth.clusterCaCertificate");
-	const char *ca_b64 = ca ? json_object_get_string(ca) : NULL;
+	const char *ca_b64;
 	int error;
 
 	*out = NULL;
+	/* stack shape has both at top level; accept them under spec too */
+	if (!endpoint)
+		endpoint = ikc_json_str(ikc_json_path(cl, "spec"), "endpoint");
+	if (!ca)
+		ca = ikc_json_path(cl, "spec.masterAuth.clusterCaCertificate");
+	ca_b64 = ca ? json_object_get_string(ca) : NULL;
 	if (!endpoint || !*endpoint)
 		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_PROVIDER,
 					  "%s: its cluster has no endpoint "

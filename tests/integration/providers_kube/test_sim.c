@@ -699,6 +699,97 @@ static void test_providers_kube_sim__unknown_kind_named(void **state)
 	json_object_put(d);
 }
 
+/* A Namespace, a Deployment in it (apps/v1) and an HPA (autoscaling/v2). */
+static void test_providers_kube_sim__namespace_deployment_hpa(void **state)
+{
+	json_object *ns = J("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\","
+			    "\"metadata\":{\"name\":\"team\"}}");
+	const char *dep_text =
+		"{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
+		"\"metadata\":{\"name\":\"api\",\"namespace\":\"team\"},"
+		"\"spec\":{\"replicas\":2,\"selector\":{\"matchLabels\":"
+		"{\"app\":\"api\"}},\"template\":{\"metadata\":{\"labels\":"
+		"{\"app\":\"api\"}},\"spec\":{\"containers\":[{\"name\":"
+		"\"api\",\"image\":\"nginx:1.25\",\"env\":[{\"name\":\"A\","
+		"\"value\":\"1\"},{\"name\":\"B\",\"value\":\"2\"}]}]}}}}";
+	json_object *dep = J(dep_text), *dep2 = J(dep_text), *hpa, *st;
+	json_object *live = NULL, *env_list;
+	ikc_target tns = target("Namespace/team", "v1", "Namespace", "team",
+				ns, W.c1);
+	ikc_target tdep = target("Deployment/team/api", "apps/v1",
+				 "Deployment", "api", dep, W.c1);
+	ikc_target thpa;
+	char *op = NULL;
+
+	(void)state;
+	tns.namespace_ = NULL;
+	tdep.namespace_ = "team";
+	create_ok(&W.env, &tns, "/api/v1/namespaces/team");
+	wait_ok(&W.env, &tns, 0);
+	create_ok(&W.env, &tdep,
+		  "/apis/apps/v1/namespaces/team/deployments/api");
+	wait_ok(&W.env, &tdep, 0);
+	assert_int_equal(0, K()->read(&W.env, &tdep, &live));
+	assert_int_equal(2, json_object_get_int(
+				    ikc_json_path(live, "status.readyReplicas")));
+	json_object_put(live);
+	live = NULL;
+
+	/* new image, env B dropped: a strategic patch by container name */
+	assert_int_equal(0, ikc_json_set_path(
+				    dep2, "spec.template.spec.containers[0].image",
+				    json_object_new_string("nginx:1.27")));
+	assert_int_equal(0, ikc_json_set_path(
+				    dep2, "spec.template.spec.containers[0].env",
+				    J("[{\"name\":\"A\",\"value\":\"1\"}]")));
+	st = json_object_new_object();
+	assert_int_equal(0, ikc_json_add(st, "desired", ikc_json_copy(dep)));
+	tdep.desired = dep2;
+	tdep.state = st;
+	assert_int_equal(0, K()->update(&W.env, &tdep, NULL, NULL, 0));
+	wait_ok(&W.env, &tdep, 0);
+	assert_int_equal(0, K()->read(&W.env, &tdep, &live));
+	assert_string_equal("nginx:1.27", json_object_get_string(ikc_json_path(
+				    live, "spec.template.spec.containers[0].image")));
+	env_list = ikc_json_path(live, "spec.template.spec.containers[0].env");
+	assert_int_equal(1, json_object_array_length(env_list));
+	assert_int_equal(2, json_object_get_int(
+				    ikc_json_path(live, "status.readyReplicas")));
+	json_object_put(live);
+	live = NULL;
+
+	hpa = J("{\"apiVersion\":\"autoscaling/v2\",\"kind\":"
+		"\"HorizontalPodAutoscaler\",\"metadata\":{\"name\":\"api\","
+		"\"namespace\":\"team\"},\"spec\":{\"scaleTargetRef\":{"
+		"\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"name\":"
+		"\"api\"},\"minReplicas\":2,\"maxReplicas\":5}}");
+	thpa = target("HorizontalPodAutoscaler/team/api", "autoscaling/v2",
+		      "HorizontalPodAutoscaler", "api", hpa, W.c1);
+	thpa.namespace_ = "team";
+	create_ok(&W.env, &thpa, "/apis/autoscaling/v2/namespaces/team/"
+		  "horizontalpodautoscalers/api");
+	wait_ok(&W.env, &thpa, 0);
+	assert_int_equal(0, K()->read(&W.env, &thpa, &live));
+	assert_int_equal(5, json_object_get_int(
+				    ikc_json_path(live, "spec.maxReplicas")));
+	json_object_put(live);
+	live = NULL;
+
+	assert_int_equal(0, K()->remove(&W.env, &thpa, &op));
+	wait_ok(&W.env, &thpa, 1);
+	assert_int_equal(0, K()->remove(&W.env, &tdep, &op));
+	wait_ok(&W.env, &tdep, 1);
+	assert_int_equal(0, K()->remove(&W.env, &tns, &op));
+	wait_ok(&W.env, &tns, 1);
+	assert_int_equal(IKC_ENOTFOUND, K()->read(&W.env, &tns, &live));
+
+	json_object_put(st);
+	json_object_put(ns);
+	json_object_put(dep);
+	json_object_put(dep2);
+	json_object_put(hpa);
+}
+
 struct reader {
 	const ikc_target *t;
 	int failures;
@@ -758,6 +849,7 @@ int main(void)
 		cmocka_unit_test(test_providers_kube_sim__timeout_names_pending_pods),
 		cmocka_unit_test(test_providers_kube_sim__create_adopts_only_own),
 		cmocka_unit_test(test_providers_kube_sim__unknown_kind_named),
+		cmocka_unit_test(test_providers_kube_sim__namespace_deployment_hpa),
 		cmocka_unit_test(test_providers_kube_sim__parallel_reads),
 	};
 
