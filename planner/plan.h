@@ -113,5 +113,11 @@ int ikc_plan_render_text(ikc_buf *out, const ikc_plan *plan, int color);
 int ikc_plan_render_json(ikc_buf *out, const ikc_plan *plan);
 /** Drift only (ikc drift). */
 int ikc_plan_render_drift_text(ikc_buf *out, const ikc_plan *plan, int color);
+/**
+ * For pull-request comments (--format markdown): a summary line, a table
+ * of the changes with why, and the text plan in a collapsed code block.
+ * 0, or IKC_ELIMIT/IKC_ERROR from the buffer.
+ */
+int ikc_plan_render_markdown(ikc_buf *out, const ikc_plan *plan);
 
 #endif /* IKC_PLANNER_PLAN_H */

@@ -741,3 +741,116 @@ int ikc_plan_render_json(ikc_buf *out, const ikc_plan *plan)
 	json_object_put(sum);
 	return error;
 }
+
+/* ---- Markdown (pull-request comments) ---- */
+
+/* Longest run of backticks in `s`, so that a code fence can be longer. */
+static size_t backtick_run(const char *s)
+{
+	size_t best = 0, cur = 0;
+
+	for (; s && *s; s++) {
+		cur = *s == '`' ? cur + 1 : 0;
+		if (cur > best)
+			best = cur;
+	}
+	return best;
+}
+
+static int md_why(ikc_buf *out, const ikc_change *ch)
+{
+	size_t i;
+	int error = 0;
+
+	switch (ch->action) {
+	case IKC_ACTION_REPLACE:
+		if (!ch->nreplace_paths)
+			return ikc_buf_puts(out, "its cluster is replaced");
+		for (i = 0; i < ch->nreplace_paths && !error; i++)
+			error = ikc_buf_printf(out, "%s`%s`", i ? ", " : "",
+					       ch->replace_paths[i]);
+		if (!error)
+			error = ikc_buf_puts(out, ch->nreplace_paths > 1 ?
+					     " force replacement" :
+					     " forces replacement");
+		return error;
+	case IKC_ACTION_UPDATE:
+		for (i = 0; i < ch->nfields && i < 5 && !error; i++)
+			error = ikc_buf_printf(out, "%s`%s`", i ? ", " : "",
+					       ch->fields[i].path);
+		if (!error && ch->nfields > 5)
+			error = ikc_buf_printf(out, " and %zu more", ch->nfields - 5);
+		return error;
+	case IKC_ACTION_DELETE:
+		if (ch->deleted_with)
+			return ikc_buf_printf(out, "goes with `%s`", ch->deleted_with);
+		return ikc_buf_puts(out, "removed from the stack file");
+	case IKC_ACTION_CREATE:
+	case IKC_ACTION_NOOP:
+		break;
+	}
+	return 0;
+}
+
+int ikc_plan_render_markdown(ikc_buf *out, const ikc_plan *plan)
+{
+	ikc_buf text = IKC_BUF_INIT(64 << 20);
+	size_t i, fence;
+	int error;
+
+	error = ikc_buf_printf(out, "#### ikc %s for `%s`\n\n",
+			       plan->destroy ? "destroy plan" : "plan", plan->stack);
+	if (!error && plan->ndrift) {
+		error = ikc_buf_printf(out, "**Drift:** %zu resource%s changed outside ikc since the last apply:",
+				       plan->ndrift, plan->ndrift > 1 ? "s" : "");
+		for (i = 0; i < plan->ndrift && !error; i++)
+			error = ikc_buf_printf(out, "%s `%s`%s", i ? "," : "",
+					       plan->drift[i].address,
+					       plan->drift[i].gone ? " (deleted)" : "");
+		if (!error)
+			error = ikc_buf_puts(out, ".\n\n");
+	}
+	if (error)
+		goto cleanup;
+	if (!ikc_plan_has_changes(plan)) {
+		error = ikc_buf_puts(out, plan->destroy ?
+			"**No changes.** The state holds nothing to destroy.\n" :
+			"**No changes.** The live state matches the stack file.\n");
+		goto cleanup;
+	}
+	error = ikc_buf_printf(out,
+		"**Plan: %zu to add, %zu to change, %zu to replace, %zu to destroy.**\n\n"
+		"| action | resource | why |\n|---|---|---|\n",
+		plan->n_create, plan->n_update, plan->n_replace, plan->n_delete);
+	for (i = 0; i < plan->nchanges && !error; i++) {
+		const ikc_change *ch = &plan->changes[i];
+
+		if (ch->action == IKC_ACTION_NOOP)
+			continue;
+		error = ikc_buf_printf(out, "| %s | `%s` | ",
+				       ikc_action_name(ch->action), ch->address);
+		if (!error)
+			error = md_why(out, ch);
+		if (!error)
+			error = ikc_buf_puts(out, " |\n");
+	}
+	if (!error)
+		error = ikc_plan_render_text(&text, plan, 0);
+	if (error)
+		goto cleanup;
+	fence = backtick_run(text.ptr) + 1;
+	if (fence < 3)
+		fence = 3;
+	error = ikc_buf_puts(out, "\n<details><summary>Details</summary>\n\n");
+	for (i = 0; i < fence && !error; i++)
+		error = ikc_buf_puts(out, "`");
+	if (!error)
+		error = ikc_buf_printf(out, "\n%s", text.ptr);
+	for (i = 0; i < fence && !error; i++)
+		error = ikc_buf_puts(out, "`");
+	if (!error)
+		error = ikc_buf_puts(out, "\n\n</details>\n");
+cleanup:
+	ikc_buf_dispose(&text);
+	return error;
+}

@@ -86,6 +86,20 @@ static void test_planner_render__mix_golden(void **state)
 	ikc_plan_free(plan);
 }
 
+static void test_planner_render__markdown_golden(void **state)
+{
+	ikc_plan *plan = build("mix.yaml", "mix-state.json", 0);
+	ikc_buf md = IKC_BUF_INIT(1 << 20);
+
+	(void)state;
+	assert_int_equal(0, ikc_plan_render_markdown(&md, plan));
+	golden("mix.md", &md);
+	assert_non_null(strstr(md.ptr, "| replace | `NodePool/default-pool` | `spec.config.oauthScopes` forces replacement |\n"));
+	assert_non_null(strstr(md.ptr, "**Drift:** 1 resource changed outside ikc since the last apply: `ReplicationController/nginx`.\n"));
+	ikc_buf_dispose(&md);
+	ikc_plan_free(plan);
+}
+
 static void test_planner_render__destroy_golden(void **state)
 {
 	ikc_plan *plan = build("nginx-asia.yaml", "applied.json", 1);
@@ -243,6 +257,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_planner_render__create_golden),
 		cmocka_unit_test(test_planner_render__mix_golden),
+		cmocka_unit_test(test_planner_render__markdown_golden),
 		cmocka_unit_test(test_planner_render__destroy_golden),
 		cmocka_unit_test(test_planner_render__text_lines),
 		cmocka_unit_test(test_planner_render__colors_only_when_asked),
