@@ -86,6 +86,15 @@ static int kube_read(ikc_provider_env *env, const ikc_target *t,
 	int error;
 
 	*live_out = NULL;
+	if (!env->kubeconfig && (!t->cluster_live ||
+				 !(ikc_json_str(t->cluster_live, "endpoint") ||
+				   ikc_json_path(t->cluster_live,
+						 "spec.endpoint"))))
+		/* its cluster does not exist (or has no API server) yet, so
+		 * neither does the object */
+		return ikc_error_set_code(IKC_ENOTFOUND, IKC_ERR_PROVIDER,
+					  "%s: its cluster has no API "
+					  "server yet", t->address);
 	error = ikc_kube__obj_open(&o, env, t);
 	if (error < 0)
 		return error;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "http/auth/google.h"
@@ -570,6 +572,51 @@ static void test_providers_kube_sim__kubeconfig_target(void **state)
 	ikc_kube__env_dispose(&env);
 	json_object_put(kc);
 
+	/* the CA as a file next to the kubeconfig instead of inline data */
+	{
+		char *pem = cluster_ca(W.c1), *dir, *kcpath, *capath;
+		ikc_stack st2;
+		FILE *f;
+
+		dir = ikc_asprintf("%s/kc", W.sim.dir);
+		assert_non_null(dir);
+		assert_int_equal(0, mkdir(dir, 0700));
+		capath = ikc_asprintf("%s/cluster-ca.pem", dir);
+		kcpath = ikc_asprintf("%s/config", dir);
+		f = fopen(capath, "w");
+		assert_non_null(f);
+		assert_int_equal(1, fwrite(pem, strlen(pem), 1, f));
+		assert_int_equal(0, fclose(f));
+		kc = kubeconfig_for(W.c1, token, 0);
+		json_object_object_del(ikc_json_path(kc, "clusters[0].cluster"),
+				       "certificate-authority-data");
+		assert_int_equal(0, ikc_json_set_path(
+				    kc, "clusters[0].cluster.certificate-authority",
+				    json_object_new_string("cluster-ca.pem")));
+		memset(&st2, 0, sizeof(st2));
+		st2.name = STACK;
+		st2.kubeconfig = kcpath;   /* relative paths start here */
+		env.stack = &st2;
+		env.kubeconfig = kc;
+		env.kube_context = NULL;
+		t.desired = cm;
+		create_ok(&env, &t, NULL);
+		assert_int_equal(0, K()->read(&env, &t, &live));
+		json_object_put(live);
+		live = NULL;
+		assert_int_equal(0, K()->remove(&env, &t, &op));
+		wait_ok(&env, &t, 1);
+		ikc_kube__env_dispose(&env);
+		env.stack = &W.stack;
+		json_object_put(kc);
+		assert_int_equal(0, unlink(capath));
+		assert_int_equal(0, rmdir(dir));
+		free(pem);
+		free(dir);
+		free(capath);
+		free(kcpath);
+	}
+
 	/* TLS verification cannot be turned off */
 	kc = kubeconfig_for(W.c1, token, 1);
 	env.kubeconfig = kc;
@@ -691,6 +738,11 @@ static void test_providers_kube_sim__unknown_kind_named(void **state)
 	assert_non_null(strstr(ikc_error_last(), "\"ReplicationControler\""));
 	assert_non_null(strstr(ikc_error_last(),
 			       "did you mean \"ReplicationController\""));
+
+	/* its cluster is not there yet: the object is not either */
+	t = target("ReplicationController/x", "v1", "ReplicationController",
+		   "x", d, NULL);
+	assert_int_equal(IKC_ENOTFOUND, K()->read(&W.env, &t, &live));
 
 	/* a served kind, absent object: plain not-found */
 	t = target("Deployment/x", "apps/v1", "Deployment", "x", d, W.c1);
