@@ -167,7 +167,9 @@ int ikc_lock__refuse(const ikc_lock_info *holder, double waited)
 {
 	char w[32] = "";
 
-	if (waited > 0)
+	if (waited > 0 && waited < 60)
+		snprintf(w, sizeof(w), "%.1fs", waited);
+	else if (waited > 0)
 		ikc_duration_format(w, waited);
 	return ikc_error_set_code(IKC_ELOCKED, IKC_ERR_STATE,
 		"state is locked by %s (%s@%s, pid %ld, since %s); lock id %s; "

@@ -80,11 +80,16 @@ static int lock_read_fd(ikc_lock_info *out, int fd, const char *path)
 	memset(out, 0, sizeof(*out));
 	error = read_fd(&raw, fd, LOCK_FILE_MAX, path);
 	if (error == 0)
-		error = ikc_lock__decode(out, raw.ptr, raw.len, path);
-	if (error < 0 && error != IKC_ERROR)
+		error = ikc_lock__decode(out, raw.ptr, raw.len, "its content");
+	if (error < 0 && error != IKC_ERROR) {
+		/* The message buffer is the source: copy it before re-setting. */
+		char *why = strdup(ikc_error_last());
+
 		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
 			"lock file %s is unreadable (%s); if no ikc run is "
-			"active, delete it", path, ikc_error_last());
+			"active, delete it", path, why ? why : "invalid");
+		free(why);
+	}
 	ikc_buf_dispose(&raw);
 	return error;
 }
@@ -302,8 +307,7 @@ static int acquire_once(file_backend *fb, const ikc_lock_info *info,
 		if (error == IKC_ENOTFOUND)
 			continue;                /* released meanwhile */
 		if (error == IKC_EINVALID)
-			return ikc_error_set_code(IKC_ELOCKED, IKC_ERR_STATE,
-						  "%s", ikc_error_last());
+			return IKC_ELOCKED;      /* the message says why */
 		if (error < 0)
 			return error;
 		if (!holder_is_dead(holder))
@@ -458,6 +462,7 @@ static int fb_read(ikc_backend *be, ikc_buf *out, char **version_out)
 	file_backend *fb = (file_backend *)be;
 	ikc_state *st = NULL;
 	size_t start = out->len;
+	char *what = NULL;
 	int error;
 
 	*version_out = NULL;
@@ -467,7 +472,11 @@ static int fb_read(ikc_backend *be, ikc_buf *out, char **version_out)
 					  "no state is stored at %s yet", fb->path);
 	if (error < 0)
 		return error;
-	error = ikc_state_parse(&st, out->ptr + start, out->len - start, fb->path);
+	what = ikc_asprintf("state file %s", fb->path);
+	if (!what)
+		return ikc_error_oom();
+	error = ikc_state_parse(&st, out->ptr + start, out->len - start, what);
+	free(what);
 	if (error < 0)
 		return error;
 	*version_out = serial_text(st);

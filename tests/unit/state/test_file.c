@@ -169,6 +169,7 @@ static void damaged_is_never_overwritten(struct fx *f, const char *bad, size_t b
 	assert_int_equal(IKC_EINVALID, ikc_state_load(&loaded, f->be));
 	assert_null(loaded);
 	assert_non_null(strstr(ikc_error_last(), f->path));
+	assert_non_null(strstr(ikc_error_last(), "state file "));
 	if (!strstr(ikc_error_last(), complaint))
 		fail_msg("\"%s\" lacks \"%s\"", ikc_error_last(), complaint);
 
@@ -302,6 +303,26 @@ static void test_state_file__live_or_remote_holder_is_not_taken_over(void **stat
 	assert_int_equal(0, f->be->force_unlock(f->be, ghost));
 	assert_int_equal(0, f->be->lock(f->be, &me, 0));
 	assert_int_equal(0, f->be->unlock(f->be, me.id));
+	ikc_lock_info_dispose(&me);
+}
+
+static void test_state_file__unreadable_lock_is_reported(void **state)
+{
+	struct fx *f = *state;
+	ikc_lock_info me, holder;
+	char p[700];
+
+	snprintf(p, sizeof(p), "%s/deep/er", f->dir);
+	assert_int_equal(0, ikc_fs_mkdirs(p, 0700));
+	snprintf(p, sizeof(p), "%s.lock", f->path);
+	put_file(p, "not a lock", 10);
+	assert_int_equal(0, ikc_lock_info_self(&me, "ikc apply"));
+	assert_int_equal(IKC_ELOCKED, f->be->lock(f->be, &me, 0.2));
+	assert_non_null(strstr(ikc_error_last(), "unreadable"));
+	assert_non_null(strstr(ikc_error_last(), p));
+	assert_int_equal(IKC_EINVALID, f->be->lock_holder(f->be, &holder));
+	assert_int_equal(IKC_EINVALID, f->be->force_unlock(f->be, me.id));
+	assert_int_equal(0, access(p, F_OK));      /* left for a human to judge */
 	ikc_lock_info_dispose(&me);
 }
 
@@ -494,6 +515,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_state_file__live_or_remote_holder_is_not_taken_over,
 			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_file__unreadable_lock_is_reported,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_file__lock_timeout_waits_for_the_holder,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_file__lock_timeout_expires,
