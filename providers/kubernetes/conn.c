@@ -246,10 +246,74 @@ done:
 	return error;
 }
 
+/* The cluster's CA: inline data, a file, or none (system CAs). */
+static int kc_ca(ikc_kube_conn *c, ikc_provider_env *env, json_object *cl,
+		 const char *ctxname)
+{
+	const char *data = ikc_json_str(cl, "certificate-authority-data");
+	const char *file = ikc_json_str(cl, "certificate-authority");
+	int error;
+
+	if (data && *data) {
+		error = ikc_kube_ca_from_base64(&c->ca_pem, &c->ca_len, data);
+		if (error < 0)
+			return ikc_error_wrap(error, "kubeconfig context "
+					      "\"%s\": certificate-authority-"
+					      "data: ", ctxname);
+		return 0;
+	}
+	if (file && *file)
+		return kc_read(&c->ca_pem, &c->ca_len, env, file,
+			       "certificate-authority", ctxname);
+	return 0;
+}
+
+/* The user's credential: a static token (inline or file), else Google's. */
+static int kc_user(ikc_kube_conn *c, ikc_provider_env *env, json_object *user,
+		   const char *ctxname)
+{
+	const char *token = user ? ikc_json_str(user, "token") : NULL;
+	const char *file = user ? ikc_json_str(user, "tokenFile") : NULL;
+	size_t n;
+	int error;
+
+	if (token && *token) {
+		c->token = strdup(token);
+		return c->token ? 0 : ikc_error_oom();
+	}
+	if (file && *file) {
+		error = kc_read(&c->token, &n, env, file, "tokenFile",
+				ctxname);
+		if (error < 0)
+			return error;
+		while (n > 0 && (c->token[n - 1] == '\n' ||
+				 c->token[n - 1] == '\r' ||
+				 c->token[n - 1] == ' '))
+			c->token[--n] = '\0';
+		return 0;
+	}
+	if (user && (ikc_json_path(user, "client-certificate-data") ||
+		     ikc_json_path(user, "client-certificate")))
+		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_PROVIDER,
+					  "kubeconfig context \"%s\": client "
+					  "certificates are not supported; "
+					  "use a bearer token", ctxname);
+	if (env->google) {
+		/* exec plugins (gke-gcloud-auth-plugin) hand out the same
+		 * Google access token (api-reference.md §3.3) */
+		c->google = env->google;
+		return 0;
+	}
+	return ikc_error_set_code(IKC_EINVALID, IKC_ERR_PROVIDER,
+				  "kubeconfig context \"%s\": user has no "
+				  "token and no Google credentials are set",
+				  ctxname);
+}
+
 static int conn_from_kubeconfig(ikc_kube_conn **out, ikc_provider_env *env)
 {
 	json_object *kc = env->kubeconfig, *ctx, *cl, *user;
-	const char *ctxname = env->kube_context, *server, *v;
+	const char *ctxname = env->kube_context, *server;
 	ikc_kube_conn *c = NULL;
 	int error;
 
@@ -291,56 +355,11 @@ static int conn_from_kubeconfig(ikc_kube_conn **out, ikc_provider_env *env)
 	error = set_server(c, server);
 	if (error < 0)
 		goto done;
-	v = ikc_json_str(cl, "certificate-authority-data");
-	if (v && *v) {
-		error = ikc_kube_ca_from_base64(&c->ca_pem, &c->ca_len, v);
-		if (error < 0) {
-			error = ikc_error_wrap(error, "kubeconfig context "
-					       "\"%s\": certificate-authority-"
-					       "data: ", ctxname);
-			goto done;
-		}
-	} else if ((v = ikc_json_str(cl, "certificate-authority")) && *v) {
-		error = kc_read(&c->ca_pem, &c->ca_len, env, v,
-				"certificate-authority", ctxname);
-		if (error < 0)
-			goto done;
-	}
-	v = user ? ikc_json_str(user, "token") : NULL;
-	if (v && *v) {
-		c->token = strdup(v);
-		if (!c->token) {
-			error = ikc_error_oom();
-			goto done;
-		}
-	} else if (user && (v = ikc_json_str(user, "tokenFile")) && *v) {
-		size_t n;
-
-		error = kc_read(&c->token, &n, env, v, "tokenFile", ctxname);
-		if (error < 0)
-			goto done;
-		while (n > 0 && (c->token[n - 1] == '\n' ||
-				 c->token[n - 1] == '\r' ||
-				 c->token[n - 1] == ' '))
-			c->token[--n] = '\0';
-	} else if (user && (ikc_json_path(user, "client-certificate-data") ||
-			    ikc_json_path(user, "client-certificate"))) {
-		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_PROVIDER,
-					   "kubeconfig context \"%s\": client "
-					   "certificates are not supported; "
-					   "use a bearer token", ctxname);
+	error = kc_ca(c, env, cl, ctxname);
+	if (error == 0)
+		error = kc_user(c, env, user, ctxname);
+	if (error < 0)
 		goto done;
-	} else if (env->google) {
-		/* exec plugins (gke-gcloud-auth-plugin) hand out the same
-		 * Google access token (api-reference.md §3.3) */
-		c->google = env->google;
-	} else {
-		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_PROVIDER,
-					   "kubeconfig context \"%s\": user "
-					   "has no token and no Google "
-					   "credentials are set", ctxname);
-		goto done;
-	}
 	if (c->token)
 		ikc_redact_register(c->token);
 	c->key = ikc_asprintf("kubeconfig %s", ctxname);
