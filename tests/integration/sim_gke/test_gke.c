@@ -785,6 +785,15 @@ static void test_sim_gke_faults__injected_and_counted(void **state)
 	sim_down();
 }
 
+/* Stops a sim a failed test left running. */
+static int teardown_group(void **state)
+{
+	(void)state;
+	if (g_sim.pid > 0)
+		sim_down();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest token[] = {
@@ -813,23 +822,26 @@ int main(int argc, char **argv)
 	const char *group = argc > 1 ? argv[1] : "";
 
 	if (strcmp(group, "token") == 0)
-		return cmocka_run_group_tests_name("sim.gke.token", token, NULL, NULL);
+		return cmocka_run_group_tests_name("sim.gke.token", token, NULL,
+						   teardown_group);
 	if (strcmp(group, "cluster") == 0)
 		return cmocka_run_group_tests_name("sim.gke.cluster", cluster, NULL,
-						   NULL);
+						   teardown_group);
 	if (strcmp(group, "busy") == 0)
-		return cmocka_run_group_tests_name("sim.gke.busy", busy, NULL, NULL);
+		return cmocka_run_group_tests_name("sim.gke.busy", busy, NULL,
+						   teardown_group);
 	if (strcmp(group, "errors") == 0)
 		return cmocka_run_group_tests_name("sim.gke.errors", errors, NULL,
-						   NULL);
+						   teardown_group);
 	if (strcmp(group, "nodes") == 0)
-		return cmocka_run_group_tests_name("sim.gke.nodes", nodes, NULL, NULL);
+		return cmocka_run_group_tests_name("sim.gke.nodes", nodes, NULL,
+						   teardown_group);
 	if (strcmp(group, "restart") == 0)
 		return cmocka_run_group_tests_name("sim.gke.restart", restart, NULL,
-						   NULL);
+						   teardown_group);
 	if (strcmp(group, "faults") == 0)
 		return cmocka_run_group_tests_name("sim.gke.faults", faults, NULL,
-						   NULL);
+						   teardown_group);
 	fprintf(stderr, "usage: %s token|cluster|busy|errors|nodes|restart|faults\n",
 		argv[0]);
 	return 2;
