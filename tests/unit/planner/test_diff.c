@@ -169,6 +169,28 @@ static const struct diff_case cases[] = {
 	{ "unknown value counts as a change", "v1", "ConfigMap",
 	  CM("{\"ip\":\"@UNKNOWN@\",\"port\":\"80\"}"), CM("{\"ip\":\"35.1.2.3\",\"port\":\"80\"}"),
 	  CM("{\"ip\":\"35.1.2.3\",\"port\":80}"), NULL, IKC_ACTION_UPDATE, "data.ip", "", "" },
+	{ "unknown value in a field that forces replacement: replace", GKE, "NodePool",
+	  "{\"apiVersion\":\"" GKE "\",\"kind\":\"NodePool\",\"metadata\":{\"name\":\"p\"},"
+	  "\"spec\":{\"config\":{\"serviceAccount\":\"@UNKNOWN@\"}}}",
+	  NULL, "{\"apiVersion\":\"" GKE "\",\"kind\":\"NodePool\",\"metadata\":{\"name\":\"p\"},"
+	  "\"spec\":{\"config\":{\"serviceAccount\":\"default\"}}}", NULL,
+	  IKC_ACTION_REPLACE, "spec.config.serviceAccount", "spec.config.serviceAccount", "" },
+	{ "new env var by name; positional tolerations shrink", "v1", "Pod",
+	  "{\"spec\":{\"containers\":[{\"name\":\"app\",\"env\":[{\"name\":\"A\",\"value\":\"1\"},{\"name\":\"NEW\",\"value\":\"x\"}]}],"
+	  "\"tolerations\":[{\"key\":\"a\"}]}}",
+	  "{\"spec\":{\"containers\":[{\"name\":\"app\",\"env\":[{\"name\":\"A\",\"value\":\"1\"}]}],"
+	  "\"tolerations\":[{\"key\":\"a\"},{\"key\":\"b\"}]}}",
+	  "{\"spec\":{\"containers\":[{\"name\":\"app\",\"env\":[{\"name\":\"A\",\"value\":\"1\"}]}],"
+	  "\"tolerations\":[{\"key\":\"a\"},{\"key\":\"b\"},{\"key\":\"server-added\"}]}}",
+	  NULL, IKC_ACTION_UPDATE,
+	  "spec.containers[0].env[1].name spec.containers[0].env[1].value spec.tolerations[1]", "", "" },
+	{ "ignore-changes by schema path covers every element", "v1", "Pod",
+	  "{\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":\"x:2\"},{\"name\":\"b\",\"image\":\"y:2\"}]}}",
+	  "{\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":\"x:1\"},{\"name\":\"b\",\"image\":\"y:1\"}]}}",
+	  "{\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":\"x:0\"},{\"name\":\"b\",\"image\":\"y:0\"}]}}",
+	  "spec.containers[].image", IKC_ACTION_NOOP, "", "", "" },
+	{ "type change: live holds a scalar where the file has an object", "v1", "ConfigMap",
+	  CM("{\"a\":\"1\"}"), NULL, CM("\"oops\""), NULL, IKC_ACTION_UPDATE, "data", "", "" },
 	{ "gone live: created again, drift says gone", "v1", "ConfigMap",
 	  CM("{\"a\":\"1\"}"), CM("{\"a\":\"1\"}"), NULL, NULL, IKC_ACTION_CREATE, "", "", "GONE" },
 };
