@@ -42,6 +42,7 @@ int ikc_kube__resolve(ikc_kube_res *out, ikc_provider_env *env,
 		      ikc_kube_conn *c, const char *api_version,
 		      const char *kind);
 
+/** Frees what a resolved kind holds and zeroes it. NULL is a no-op. */
 void ikc_kube__res_dispose(ikc_kube_res *r);
 
 /**
@@ -96,13 +97,23 @@ struct ikc_kube_obj {
  */
 int ikc_kube__obj_open(struct ikc_kube_obj *o, ikc_provider_env *env,
 		       const ikc_target *t);
+/** Frees what `o` holds (not the cached connection) and zeroes it. */
 void ikc_kube__obj_dispose(struct ikc_kube_obj *o);
 
 /** GET the object (owned). IKC_ENOTFOUND (message set) when absent. */
 int ikc_kube__obj_get(json_object **out, ikc_provider_env *env,
 		      const ikc_target *t, struct ikc_kube_obj *o);
 
-/** Readiness and deletion wait (ready.c); the provider's wait(). */
+/**
+ * The provider's wait() (ready.c).  deleting=0: polls the object every
+ * env->poll_interval until it is ready (RC/ReplicaSet/Deployment/
+ * StatefulSet: readyReplicas == spec.replicas and observedGeneration >=
+ * generation; LoadBalancer Service: an ingress ip or hostname; Namespace:
+ * phase Active; other kinds at once), reporting "1/2 pods ready; 1 pod
+ * Pending: <scheduler message>" through env->progress.  deleting=1: until
+ * GET answers 404.  IKC_ETIMEOUT after env->kube_ready_deadline with the
+ * same text; IKC_EINTERRUPTED once the HTTP client is interrupted.
+ */
 int ikc_kube__wait(ikc_provider_env *env, const ikc_target *t, int deleting,
 		   const char *operation);
 

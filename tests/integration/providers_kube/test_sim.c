@@ -842,6 +842,50 @@ static void test_providers_kube_sim__namespace_deployment_hpa(void **state)
 	json_object_put(hpa);
 }
 
+/* Transient server errors on create and wait are retried; one object results. */
+static void test_providers_kube_sim__faults_retried_once_created(void **state)
+{
+	json_object *cm = J("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+			    "\"metadata\":{\"name\":\"flaky\"},\"data\":"
+			    "{\"k\":\"v\"}}"), *o, *live = NULL, *created;
+	ikc_target t = target("ConfigMap/flaky", "v1", "ConfigMap", "flaky",
+			      cm, W.c1);
+	char url[512], *op = NULL;
+	ikc_http_stats before, after;
+	long status;
+
+	(void)state;
+	ikc_http_client_stats(W.http, &before);
+	(void)snprintf(url, sizeof(url), "%s_sim/faults", W.sim.url);
+	o = raw("POST", url, "{\"spec\":\"503:times=2:route=POST "
+		"/api/v1/namespaces/default/configmaps*,500:times=2:"
+		"route=GET /api/v1/namespaces/default/configmaps/flaky\"}",
+		NULL, NULL, &status);
+	assert_int_equal(200, status);
+	json_object_put(o);
+	create_ok(&W.env, &t, NULL);
+	assert_int_equal(0, K()->read(&W.env, &t, &live));
+	assert_string_equal("v", ikc_json_str(ikc_json_path(live, "data"),
+					      "k"));
+	json_object_put(live);
+	ikc_http_client_stats(W.http, &after);
+	/* both faults fired twice and were retried */
+	assert_true(after.retries - before.retries >= 4);
+	(void)snprintf(url, sizeof(url), "%s_sim/calls", W.sim.url);
+	o = raw("GET", url, NULL, NULL, NULL, &status);
+	created = ikc_json_path(o, "creates");
+	assert_non_null(created);
+	assert_int_equal(1, json_object_get_int(json_object_object_get(
+		created, "cluster/c1/api/v1/namespaces/default/configmaps/"
+		"flaky")));
+	json_object_put(o);
+	(void)snprintf(url, sizeof(url), "%s_sim/faults", W.sim.url);
+	json_object_put(raw("DELETE", url, NULL, NULL, NULL, &status));
+	assert_int_equal(0, K()->remove(&W.env, &t, &op));
+	wait_ok(&W.env, &t, 1);
+	json_object_put(cm);
+}
+
 struct reader {
 	const ikc_target *t;
 	int failures;
@@ -902,6 +946,7 @@ int main(void)
 		cmocka_unit_test(test_providers_kube_sim__create_adopts_only_own),
 		cmocka_unit_test(test_providers_kube_sim__unknown_kind_named),
 		cmocka_unit_test(test_providers_kube_sim__namespace_deployment_hpa),
+		cmocka_unit_test(test_providers_kube_sim__faults_retried_once_created),
 		cmocka_unit_test(test_providers_kube_sim__parallel_reads),
 	};
 
