@@ -249,6 +249,22 @@ static int open_locked(file_backend *fb, int *fd_out)
 	return 0;
 }
 
+/* Removes the temporary files a dead process `pid` of this host left behind. */
+static void remove_leftovers(file_backend *fb, long pid)
+{
+	char *names[3];
+	size_t i;
+
+	names[0] = ikc_asprintf("%s.tmp.%ld", fb->path, pid);   /* ikc_fs_write_atomic */
+	names[1] = ikc_asprintf("%s.tmp.%ld", fb->backup_path, pid);
+	names[2] = ikc_asprintf("%s.new.%ld", fb->lock_path, pid);
+	for (i = 0; i < 3; i++) {
+		if (names[i])
+			(void)unlink(names[i]);
+		free(names[i]);
+	}
+}
+
 /* Replaces the dead holder's lock (still `holder`) with ours. */
 static int take_over(file_backend *fb, const ikc_lock_info *info,
 		     const ikc_lock_info *holder)
@@ -279,6 +295,7 @@ static int take_over(file_backend *fb, const ikc_lock_info *info,
 	error = ikc_fs_fsync_dir(fb->dir);
 	if (error < 0)
 		goto done;
+	remove_leftovers(fb, cur.pid);
 	(void)ikc_lock_info_describe(&who, &cur);
 	ikc_log(IKC_LOG_WARN, "took over the state lock of %s: that process no "
 		"longer runs on this host", who.ptr ? who.ptr : cur.id);

@@ -111,22 +111,22 @@ static uint64_t check_whole(const char *path, uint64_t last_serial)
 	return serial;
 }
 
-/* Counts and removes the temporary files killed writes left (*.tmp.<pid>). */
-static int leftover_temp_files(const char *dir)
+/* Counts the temporary files the killed writer `pid` left (PATH.tmp.<pid>...). */
+static int leftover_temp_files(const char *dir, long pid)
 {
+	char suffix[32];
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	int n = 0;
 
 	assert_non_null(d);
+	snprintf(suffix, sizeof(suffix), ".%ld", pid);
 	while ((e = readdir(d)) != NULL) {
-		char p[1024];
+		size_t len = strlen(e->d_name), slen = strlen(suffix);
 
-		if (!strstr(e->d_name, ".tmp."))
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		(void)unlink(p);
-		n++;
+		if (len > slen && !strcmp(e->d_name + len - slen, suffix) &&
+		    (strstr(e->d_name, ".tmp.") || strstr(e->d_name, ".new.")))
+			n++;
 	}
 	closedir(d);
 	return n;
@@ -162,7 +162,7 @@ static void test_state_crash__killed_writer_never_tears_the_state(void **unused)
 		assert_int_equal(pid, waitpid(pid, &status, 0));
 		if (!WIFSIGNALED(status))
 			fail_msg("writer stopped by itself (exit %d)", WEXITSTATUS(status));
-		torn_tmp += leftover_temp_files(dir);
+		torn_tmp += leftover_temp_files(dir, (long)pid);
 		serial = check_whole(path, serial);
 		backup_serial = check_whole(backup, 0);
 		/* A kill between the backup and the replacement leaves both equal. */

@@ -259,8 +259,16 @@ static void test_state_file__stale_lock_of_dead_process_is_taken_over(void **sta
 	ikc_lock_info me, holder;
 	char host[256];
 
+	long pid = dead_pid();
+	char tmp1[700], tmp2[700];
+
 	assert_int_equal(0, gethostname(host, sizeof(host)));
-	plant_lock(f, ghost, dead_pid(), host);
+	plant_lock(f, ghost, pid, host);
+	/* What the dead run was writing when it died. */
+	snprintf(tmp1, sizeof(tmp1), "%s.tmp.%ld", f->path, pid);
+	put_file(tmp1, "{\"half\": ", 9);
+	snprintf(tmp2, sizeof(tmp2), "%s.lock.new.%ld", f->path, pid);
+	put_file(tmp2, "{", 1);
 	assert_int_equal(0, ikc_lock_info_self(&me, "ikc apply"));
 	warnings[0] = '\0';
 	ikc_log_set_sink(capture);
@@ -268,6 +276,8 @@ static void test_state_file__stale_lock_of_dead_process_is_taken_over(void **sta
 	ikc_log_set_sink(NULL);
 	assert_non_null(strstr(warnings, "took over the state lock"));
 	assert_non_null(strstr(warnings, ghost));
+	assert_int_equal(-1, access(tmp1, F_OK));   /* its leftovers are gone */
+	assert_int_equal(-1, access(tmp2, F_OK));
 	assert_int_equal(0, f->be->lock_holder(f->be, &holder));
 	assert_string_equal(me.id, holder.id);
 	ikc_lock_info_dispose(&holder);
