@@ -318,6 +318,16 @@ int ikc_gke__op_wait(ikc_provider_env *env, const ikc_gke_id *id,
 		}
 		json_object_put(op);
 		rc = ikc_gke__get(&op, env, id, url);
+		if (rc == IKC_ENOTFOUND) {
+			/* GKE forgets old operations; the resource's own
+			 * status still tells whether it is done. */
+			ikc_log(IKC_LOG_DEBUG, "gke: %s: operation %s is "
+				"unknown to the API; waiting on the resource "
+				"instead", id->address, bare);
+			ikc_error_clear();
+			rc = 0;
+			break;
+		}
 		if (rc < 0)
 			break;
 		status = ikc_json_str(op, "status");

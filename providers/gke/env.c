@@ -1,6 +1,7 @@
 /* env.c - GKE provider state shared by a run: per-cluster locks, resource ids, deadlines */
 #include "providers/gke/internal.h"
 #include "providers/gke/gke.h"
+#include "providers/private.h"   /* declares ikc_gke__env_dispose too */
 
 #include <errno.h>
 #include <pthread.h>

@@ -96,7 +96,7 @@ int ikc_gke__live(json_object **out, const ikc_target *t,
 	if (add_str(live, "apiVersion", t->api_version ? t->api_version
 						    : IKC_GKE_API_VERSION) < 0 ||
 	    add_str(live, "kind", t->kind) < 0 ||
-	    add_str(meta, "name", t->name) < 0)
+	    add_str(meta, "name", id->pool ? id->pool : id->cluster) < 0)
 		goto done;
 	rc = ikc_json_add(live, "metadata", meta);
 	meta = NULL;

@@ -108,6 +108,7 @@ static int call(struct upd *u, const char *method, const char *url,
 {
 	json_object *op = NULL;
 	const char *name;
+	char *text;
 	int rc;
 
 	if (!body)
@@ -121,7 +122,10 @@ static int call(struct upd *u, const char *method, const char *url,
 		json_object_put(body);
 		return rc;
 	}
-	ikc_gke__progress(u->env, u->id->address, what);
+	text = ikc_asprintf("updating\u2026 (%s)", what);
+	if (text)
+		ikc_gke__progress(u->env, u->id->address, text);
+	free(text);
 	rc = ikc_gke__mutate(&op, u->env, u->id, method, url, body,
 			     u->deadline, what);
 	name = rc == 0 ? ikc_json_str(op, "name") : NULL;
