@@ -302,8 +302,8 @@ static int plan_resource(struct builder *b, size_t idx)
 	error = follow_cluster(b, r, &ch);
 	if (error < 0)
 		goto cleanup;
-	if (ch.action == IKC_ACTION_REPLACE &&
-	    (r->prevent_destroy || state_prevent_destroy(sres))) {
+	/* The file decides for its own documents; the state only remembers. */
+	if (ch.action == IKC_ACTION_REPLACE && r->prevent_destroy) {
 		char *why = NULL;
 		size_t i;
 		ikc_buf paths = IKC_BUF_INIT(64 * 1024);
@@ -438,7 +438,7 @@ static int plan_delete(struct builder *b, json_object *sres)
 	error = ikc_diff_resource(&ch, b->in->destroy ? NULL : &d, &din);
 	if (error < 0)
 		goto cleanup;
-	if (state_prevent_destroy(sres) || (r && r->prevent_destroy)) {
+	if (r ? r->prevent_destroy : state_prevent_destroy(sres)) {
 		if (b->in->destroy)
 			report(b, r, NULL,
 			       ikc_asprintf("%s: ikc.dev/prevent-destroy is set, but the plan must destroy it",

@@ -350,6 +350,18 @@ static void test_planner_plan__prevent_destroy_on_replace(void **state)
 	assert_string_equal("ikc.yaml", diags.items[0].file);
 	assert_int_equal(16, diags.items[0].line);   /* spec.location, the field forcing it */
 	ikc_diags_dispose(&diags);
+	ikc_stack_free(st);
+
+	/* The annotation taken out of the file: the file decides, the replace may go. */
+	st = stack_from_text(
+		"apiVersion: ikc.dev/v1\nkind: Stack\nmetadata:\n  name: s\n"
+		"spec:\n  google:\n    project: p\n---\n"
+		"apiVersion: container.googleapis.com/v1\nkind: Cluster\nmetadata:\n  name: c\n"
+		"spec:\n  location: europe-west1-b\n");
+	in.stack = st;
+	assert_int_equal(0, ikc_plan_build(&plan, &diags, &in));
+	expect_plan(plan, "replace:Cluster/c", 0);
+	ikc_plan_free(plan);
 	ikc_state_free(prior);
 	ikc_stack_free(st);
 }
