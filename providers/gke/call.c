@@ -1,4 +1,4 @@
-/* call.c - GKE API calls: GETs, mutations with retries of busy clusters, operation and status waits, Node counts */
+/* call.c - GKE calls: GETs, busy retries, operation waits, Node counts */
 #include "providers/gke/internal.h"
 
 #include <stdio.h>
@@ -12,6 +12,9 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/str.h"
+
+/* Tries of a mutating call that fails for another reason than a busy cluster. */
+#define OTHER_TRIES 5
 
 /* Fills the parts of a request every GKE call shares. */
 static int request_init(ikc_http_request *req, ikc_provider_env *env,
@@ -129,6 +132,10 @@ static int retry_busy(void *ctx, const ikc_http_response *resp)
 			"(HTTP %ld), retrying", address, resp->status);
 		return IKC_HTTP_RETRY_YES;
 	}
+	/* Anything else (5xx, dropped connections) gets the client's usual
+	 * few tries, not the hours a busy cluster may take. */
+	if (resp->attempts >= OTHER_TRIES)
+		return IKC_HTTP_RETRY_NO;
 	return IKC_HTTP_RETRY_DEFAULT;
 }
 
@@ -197,7 +204,7 @@ void ikc_gke__progress(ikc_provider_env *env, const char *address,
 		env->progress(env->progress_ctx, address, text);
 }
 
-/* Sums the metrics X and X_TOTAL of an operation's progress into a percentage; -1 if none. */
+/* Percent done from an operation's metrics X and X_TOTAL; -1 if none. */
 static int op_percent(json_object *op)
 {
 	json_object *metrics = ikc_json_path(op, "progress.metrics"), *m, *v;
@@ -431,7 +438,7 @@ int ikc_gke__status_wait(ikc_provider_env *env, const ikc_gke_id *id,
 	return rc;
 }
 
-/* Percent-encodes the characters of a label value that a query needs escaped. */
+/* Percent-encodes what a label value in a query must not hold raw. */
 static char *query_escape(const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";

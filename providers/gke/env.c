@@ -1,4 +1,4 @@
-/* env.c - GKE provider state shared by a run: per-cluster locks, resource ids, deadlines */
+/* env.c - GKE provider run state: per-cluster locks, resource ids, deadlines */
 #include "providers/gke/internal.h"
 #include "providers/gke/gke.h"
 #include "providers/private.h"   /* declares ikc_gke__env_dispose too */
@@ -231,7 +231,7 @@ static const char *spec_str(json_object *value, const char *key)
 	return ikc_json_str(spec, key);
 }
 
-/* A stack-shape or API cluster value's location (spec.location, location, zone). */
+/* A cluster value's location: spec.location, location or zone. */
 static const char *cluster_location(json_object *cluster)
 {
 	const char *s = spec_str(cluster, "location");

@@ -1,4 +1,4 @@
-/* provider.c - the GKE provider: read, create, remove and wait for Clusters and NodePools */
+/* provider.c - GKE provider: read, create, remove, wait (Cluster, NodePool) */
 #include "providers/gke/internal.h"
 #include "providers/gke/gke.h"
 

@@ -1,4 +1,4 @@
-/* shape.c - GKE objects to and from the stack's shape: create requests, live values, secret scrubbing */
+/* shape.c - GKE objects to and from stack shape; create bodies; no secrets */
 #include "providers/gke/internal.h"
 
 #include <stdlib.h>

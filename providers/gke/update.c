@@ -1,4 +1,4 @@
-/* update.c - in-place changes of Clusters and NodePools, one API call per kind of change (api-reference §2) */
+/* update.c - in-place GKE changes, one API call per kind (api-reference §2) */
 #include "providers/gke/internal.h"
 
 #include <stdio.h>
@@ -87,7 +87,7 @@ static int changed(struct upd *u, const char *path)
 	return yes;
 }
 
-/* Owned copy of the desired value at `path`, or `fallback` (owned) when unset. */
+/* Owned copy of the desired value at `path`, else `fallback` (owned). */
 static json_object *want_or(struct upd *u, const char *path,
 			    json_object *fallback)
 {

@@ -1,4 +1,4 @@
-/* test_sim.c - the GKE provider against a real ikc-sim: create, resize, update, concurrency, delete, resume */
+/* test_sim.c - the GKE provider against a real ikc-sim, as the walk uses it */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -468,7 +468,7 @@ static void test_providers_gke__autoscaling_and_management(void **state)
 	json_object_object_del(ikc_json_path(np_doc, "spec"), "autoscaling");
 }
 
-/* Without the cluster's Kubernetes API the count falls back to initialNodeCount. */
+/* No cluster Kubernetes API: the count falls back to initialNodeCount. */
 static void test_providers_gke__node_count_fallback(void **state)
 {
 	ikc_target t;
