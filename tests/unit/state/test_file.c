@@ -336,56 +336,85 @@ static void test_state_file__unreadable_lock_is_reported(void **state)
 	ikc_lock_info_dispose(&me);
 }
 
-/* A child takes the lock, tells the parent, holds it `hold` seconds, releases. */
-static pid_t holder_child(const char *url, double hold)
-{
-	int fds[2];
+/*
+ * A child that holds the lock: it takes it and says 'y' on `up`; when the
+ * parent writes on `down` it waits `hold` seconds, says 'r' (released next)
+ * and unlocks.  Causality, not timing, proves who waited for whom.
+ */
+struct holder {
 	pid_t pid;
+	int up;      /* read end: child -> parent */
+	int down;    /* write end: parent -> child */
+};
+
+static void holder_start(struct holder *h, const char *url, double hold)
+{
+	int up[2], down[2];
 	char c;
 
-	assert_int_equal(0, pipe(fds));
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
+	assert_int_equal(0, pipe(up));
+	assert_int_equal(0, pipe(down));
+	h->pid = fork();
+	assert_true(h->pid >= 0);
+	if (h->pid == 0) {
 		ikc_backend *be = NULL;
 		ikc_lock_info me;
 		int ok;
 
-		close(fds[0]);
+		close(up[0]);
+		close(down[1]);
 		ok = ikc_backend_open(&be, url, NULL) == 0 &&
 		     ikc_lock_info_self(&me, "ikc apply") == 0 &&
 		     be->lock(be, &me, 0) == 0;
-		if (write(fds[1], ok ? "y" : "n", 1) != 1)
+		if (write(up[1], ok ? "y" : "n", 1) != 1 || read(down[0], &c, 1) != 1)
 			_exit(3);
 		usleep((useconds_t)(hold * 1e6));
+		if (write(up[1], "r", 1) != 1)
+			_exit(3);
 		ok = ok && be->unlock(be, me.id) == 0;
 		_exit(ok ? 0 : 2);
 	}
-	close(fds[1]);
-	assert_int_equal(1, read(fds[0], &c, 1));
-	close(fds[0]);
+	close(up[1]);
+	close(down[0]);
+	h->up = up[0];
+	h->down = down[1];
+	assert_int_equal(1, read(h->up, &c, 1));
 	assert_int_equal('y', c);
-	return pid;
+}
+
+/* Tells the holder to release (after its hold time). */
+static void holder_go(struct holder *h)
+{
+	assert_int_equal(1, write(h->down, "g", 1));
+}
+
+static void holder_end(struct holder *h)
+{
+	int status;
+
+	assert_int_equal(h->pid, waitpid(h->pid, &status, 0));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(0, WEXITSTATUS(status));
+	close(h->up);
+	close(h->down);
 }
 
 static void test_state_file__lock_timeout_waits_for_the_holder(void **state)
 {
 	struct fx *f = *state;
+	struct holder h;
 	ikc_lock_info me;
-	double start, took;
-	pid_t child;
-	int status;
+	char c = 0;
 
 	assert_int_equal(0, ikc_lock_info_self(&me, "ikc apply"));
-	child = holder_child(f->url, 0.6);
+	holder_start(&h, f->url, 0.4);
 	assert_int_equal(IKC_ELOCKED, f->be->lock(f->be, &me, 0));
-	start = ikc_time_monotonic();
-	assert_int_equal(0, f->be->lock(f->be, &me, 20));
-	took = ikc_time_monotonic() - start;
-	assert_true(took > 0.3);
-	assert_true(took < 10);
-	assert_int_equal(child, waitpid(child, &status, 0));
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	holder_go(&h);
+	assert_int_equal(0, f->be->lock(f->be, &me, 60));
+	/* The holder announced its release before unlocking: we waited for it. */
+	assert_int_equal(1, read(h.up, &c, 1));
+	assert_int_equal('r', c);
+	holder_end(&h);
 	assert_int_equal(0, f->be->unlock(f->be, me.id));
 	ikc_lock_info_dispose(&me);
 }
@@ -393,22 +422,24 @@ static void test_state_file__lock_timeout_waits_for_the_holder(void **state)
 static void test_state_file__lock_timeout_expires(void **state)
 {
 	struct fx *f = *state;
-	ikc_lock_info me;
+	struct holder h;
+	ikc_lock_info me, holder;
 	double start, took;
-	pid_t child;
-	int status;
 
 	assert_int_equal(0, ikc_lock_info_self(&me, "ikc apply"));
-	child = holder_child(f->url, 2.5);
+	holder_start(&h, f->url, 0);
 	start = ikc_time_monotonic();
 	assert_int_equal(IKC_ELOCKED, f->be->lock(f->be, &me, 0.5));
 	took = ikc_time_monotonic() - start;
 	assert_true(took >= 0.5);
-	assert_true(took < 2.0);
 	assert_non_null(strstr(ikc_error_last(), "waited"));
 	assert_non_null(strstr(ikc_error_last(), "state is locked by ikc apply ("));
-	assert_int_equal(child, waitpid(child, &status, 0));
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* It gave up while the holder still held the lock. */
+	assert_int_equal(0, f->be->lock_holder(f->be, &holder));
+	assert_int_equal((long)h.pid, holder.pid);
+	ikc_lock_info_dispose(&holder);
+	holder_go(&h);
+	holder_end(&h);
 	ikc_lock_info_dispose(&me);
 }
 
