@@ -755,8 +755,7 @@ static void start_op(const struct route *rt, struct sim_cluster *c,
 	struct sim_op *op;
 
 	snprintf(route, sizeof(route), "%s %s", rt->method, rt->path);
-	op = sim_world__op_start(c, pool, kind, type, detail, duration, route,
-				 rt->legacy);
+	op = sim_world__op_start(c, pool, kind, type, detail, duration, route);
 	if (!op) {
 		gerr(resp, 500, "INTERNAL", "backendError", "Out of memory.");
 		return;

@@ -19,6 +19,7 @@
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "util/str.h"
 
 #define TICK_NS (50L * 1000 * 1000)
@@ -315,6 +316,7 @@ static int serve(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	ikc_log_init_from_env();
 	if (ikc_fs_mkdirs(dir, 0700) < 0 || !realpath(dir, real)) {
 		fprintf(stderr, "ikc-sim: cannot use folder %s\n", dir);
 		return 1;

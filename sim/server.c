@@ -2,6 +2,7 @@
 #include "sim/server.h"
 
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "sim/faults.h"
 #include "util/buf.h"
 #include "util/errors.h"
+#include "util/log.h"
 #include "util/str.h"
 
 #define BODY_MAX ((size_t)16 << 20)
@@ -310,6 +312,23 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	*con_cls = NULL;
 }
 
+/* libmicrohttpd's complaints (a client that hung up, a TLS handshake with the
+ * wrong CA) are routine in tests; they show with IKC_LOG=debug. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	(void)cls;
+	if (!ikc_log_enabled(IKC_LOG_DEBUG))
+		return;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	ikc_log(IKC_LOG_DEBUG, "ikc-sim: libmicrohttpd: %s", line);
+}
+
 static struct MHD_Daemon *start_daemon(sim_endpoint *ep, int port)
 {
 	struct sockaddr_in addr;
@@ -331,7 +350,8 @@ static struct MHD_Daemon *start_daemon(sim_endpoint *ep, int port)
 					MHD_OPTION_CONNECTION_TIMEOUT,
 					(unsigned int)120,
 					MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-					ep, MHD_OPTION_END);
+					ep, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+					NULL, MHD_OPTION_END);
 	return MHD_start_daemon(flags | MHD_USE_THREAD_PER_CONNECTION |
 				MHD_USE_POLL, 0, NULL, NULL, on_request, ep,
 				MHD_OPTION_SOCK_ADDR, &addr,
@@ -339,6 +359,7 @@ static struct MHD_Daemon *start_daemon(sim_endpoint *ep, int port)
 				MHD_OPTION_HTTPS_MEM_CERT, ep->cert_pem,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)600,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, ep,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_END);
 }
 

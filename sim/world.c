@@ -390,12 +390,11 @@ static void pools_status(struct sim_cluster *c, const char *only,
 struct sim_op *sim_world__op_start(struct sim_cluster *c, const char *pool,
 				   int kind, const char *type,
 				   const char *detail, double duration,
-				   const char *route, int legacy)
+				   const char *route)
 {
 	struct sim_op *op = calloc(1, sizeof(*op));
 	char hex[9], when[40], *rest = NULL, *link = NULL;
 
-	(void)legacy;
 	if (!op || sim_random_hex(hex, 4) < 0)
 		goto fail;
 	op->name = ikc_asprintf("operation-%lld-%s",

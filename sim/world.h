@@ -83,7 +83,7 @@ void sim_world__cluster_free(struct sim_cluster *c);
 struct sim_op *sim_world__op_start(struct sim_cluster *c, const char *pool,
 				   int kind, const char *type,
 				   const char *detail, double duration,
-				   const char *route, int legacy);
+				   const char *route);
 /* Under mu: advances the operation to the current simulated time. */
 void sim_world__op_advance(struct sim_op *op);
 /* Under mu: ends a running operation as cancelled. */

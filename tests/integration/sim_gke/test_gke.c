@@ -794,6 +794,39 @@ static int teardown_group(void **state)
 	return 0;
 }
 
+/* The 503/200 pattern of 16 list calls under a seeded rate rule. */
+static void rate_pattern(const char *seed, char out[17])
+{
+	char args[160];
+	int i;
+
+	snprintf(args, sizeof(args), "--speed 500 --seed %s --faults "
+		 "'503:rate=0.5:route=GET /v1/'", seed);
+	sim_up(args);
+	for (i = 0; i < 16; i++) {
+		struct resp r;
+
+		http(&r, "GET", gke_url("clusters"), g_sim.ca, g_token, NULL, NULL);
+		assert_true(r.status == 200 || r.status == 503);
+		out[i] = r.status == 503 ? 'x' : '.';
+		resp_free(&r);
+	}
+	out[16] = '\0';
+	sim_down();
+}
+
+static void test_sim_gke_faults__same_seed_same_faults(void **state)
+{
+	char a[17], b[17];
+
+	(void)state;
+	rate_pattern("11", a);
+	rate_pattern("11", b);
+	assert_string_equal(a, b);
+	assert_non_null(strchr(a, 'x'));
+	assert_non_null(strchr(a, '.'));
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest token[] = {
@@ -818,6 +851,7 @@ int main(int argc, char **argv)
 	};
 	const struct CMUnitTest faults[] = {
 		cmocka_unit_test(test_sim_gke_faults__injected_and_counted),
+		cmocka_unit_test(test_sim_gke_faults__same_seed_same_faults),
 	};
 	const char *group = argc > 1 ? argv[1] : "";
 
