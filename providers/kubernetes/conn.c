@@ -374,16 +374,68 @@ done:
 	return error;
 }
 
+/*
+ * The cache key of a target's cluster, computed without building a
+ * connection: endpoint + CA text of a stack Cluster (a Cluster replaced in
+ * this run gets a new CA), or the kubeconfig context.  Owned; NULL when
+ * there is no usable target (building the connection then says why).
+ */
+static char *conn_key(ikc_provider_env *env, const ikc_target *t)
+{
+	json_object *cl = t->cluster_live, *ca;
+	const char *endpoint, *ctxname, *ca_b64;
+
+	if (cl) {
+		endpoint = ikc_json_str(cl, "endpoint");
+		if (!endpoint)
+			endpoint = ikc_json_str(ikc_json_path(cl, "spec"),
+						"endpoint");
+		ca = ikc_json_path(cl, "masterAuth.clusterCaCertificate");
+		if (!ca)
+			ca = ikc_json_path(
+				cl, "spec.masterAuth.clusterCaCertificate");
+		ca_b64 = ca ? json_object_get_string(ca) : NULL;
+		if (!endpoint || !ca_b64)
+			return NULL;
+		return ikc_asprintf("gke %s %016llx", endpoint,
+				    ikc_str_hash64(ca_b64, strlen(ca_b64)));
+	}
+	if (!env->kubeconfig)
+		return NULL;
+	ctxname = env->kube_context ? env->kube_context :
+		  ikc_json_str(env->kubeconfig, "current-context");
+	return ctxname ? ikc_asprintf("kubeconfig %s", ctxname) : NULL;
+}
+
+static ikc_kube_conn *conn_find(struct kube_priv *p, const char *key)
+{
+	ikc_kube_conn *it;
+
+	for (it = p->conns; it; it = it->next)
+		if (!strcmp(it->key, key))
+			return it;
+	return NULL;
+}
+
 int ikc_kube__conn(ikc_kube_conn **out, ikc_provider_env *env,
 		   const ikc_target *t)
 {
 	struct kube_priv *p = priv_get(env);
-	ikc_kube_conn *c = NULL, *it;
-	int error;
+	ikc_kube_conn *c = NULL, *it = NULL;
+	char *key = NULL;
+	int error = 0;
 
 	*out = NULL;
 	if (!p)
 		return ikc_error_oom();
+	key = conn_key(env, t);
+	if (key) {
+		pthread_mutex_lock(&p->mu);
+		it = conn_find(p, key);
+		pthread_mutex_unlock(&p->mu);
+		if (it)
+			goto done;
+	}
 	if (t->cluster_live)
 		error = conn_from_cluster(&c, env, t, t->cluster_live);
 	else if (env->kubeconfig)
@@ -394,13 +446,16 @@ int ikc_kube__conn(ikc_kube_conn **out, ikc_provider_env *env,
 					   "names neither a Cluster nor a "
 					   "kubeconfig", t->address);
 	if (error < 0)
-		return error;
+		goto done;
+	if (key) {
+		free(c->key);
+		c->key = key;
+		key = NULL;
+	}
 	/* keep the first connection made for this cluster (and its
 	 * discovery); a racing thread's duplicate is dropped */
 	pthread_mutex_lock(&p->mu);
-	for (it = p->conns; it; it = it->next)
-		if (!strcmp(it->key, c->key))
-			break;
+	it = conn_find(p, c->key);
 	if (!it) {
 		c->next = p->conns;
 		p->conns = c;
@@ -408,9 +463,11 @@ int ikc_kube__conn(ikc_kube_conn **out, ikc_provider_env *env,
 		c = NULL;
 	}
 	pthread_mutex_unlock(&p->mu);
+done:
 	conn_free(c);
-	*out = it;
-	return 0;
+	free(key);
+	*out = error < 0 ? NULL : it;
+	return error;
 }
 
 static int static_token_fn(void *ctx, ikc_http_client *client, char **out)

@@ -917,7 +917,11 @@ static void test_providers_kube_sim__parallel_reads(void **state)
 	ikc_http_stats before, after;
 	int i;
 
+	long discovery;
+
 	(void)state;
+	discovery = calls("cluster/c1 GET /api/v1");
+	assert_true(discovery >= 1);
 	ikc_http_client_stats(W.http, &before);
 	for (i = 0; i < 4; i++) {
 		r[i].t = &t;
@@ -933,6 +937,8 @@ static void test_providers_kube_sim__parallel_reads(void **state)
 	assert_true(after.requests - before.requests >= 40);
 	/* connections are reused: far fewer than one per request */
 	assert_true(after.connects - before.connects <= 8);
+	/* discovery was cached for the run: not asked again */
+	assert_int_equal(discovery, calls("cluster/c1 GET /api/v1"));
 	json_object_put(rc);
 }
 
