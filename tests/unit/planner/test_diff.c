@@ -408,6 +408,110 @@ static void test_planner_diff__hints(void **state)
 	assert_null(k->merge_key("v1", "Endpoints", "spec.ports"));
 }
 
+/* ---- properties over generated values ---- */
+
+static unsigned long long rng_state = 0x2545f4914f6cdd1dULL;
+
+static unsigned rnd(unsigned n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (unsigned)(rng_state % n);
+}
+
+/* A random value shaped like a manifest: objects, keyed lists, scalars. */
+static json_object *gen(int depth)
+{
+	static const char *const keys[] = { "name", "port", "image", "spec", "ports",
+		"containers", "env", "value", "replicas", "labels" };
+	unsigned k = depth > 3 ? rnd(4) : rnd(7);
+	json_object *v;
+	unsigned i, n;
+	char buf[32];
+
+	switch (k) {
+	case 0:
+		return json_object_new_int((int)rnd(4));
+	case 1:
+		snprintf(buf, sizeof(buf), "s%u", rnd(3));
+		return json_object_new_string(buf);
+	case 2:
+		return json_object_new_boolean((int)rnd(2));
+	case 3:
+		snprintf(buf, sizeof(buf), "%u", rnd(4));
+		return json_object_new_string(buf);   /* int64 as a string */
+	case 4:
+	case 5:
+		v = json_object_new_object();
+		n = rnd(4);
+		for (i = 0; i < n; i++)
+			json_object_object_add(v, keys[rnd(10)], gen(depth + 1));
+		return v;
+	default:
+		v = json_object_new_array();
+		n = rnd(4);
+		for (i = 0; i < n; i++) {
+			json_object *e = rnd(3) ? json_object_new_object() : gen(depth + 1);
+
+			if (json_object_is_type(e, json_type_object))
+				json_object_object_add(e, rnd(2) ? "name" : "port", gen(9));
+			json_object_array_add(v, e);
+		}
+		return v;
+	}
+}
+
+static void test_planner_diff__generated_values(void **state)
+{
+	static const char *const kinds[] = { "Pod", "Service", "Deployment" };
+	const char *ignore[1] = { "spec.labels" };
+	int round;
+
+	(void)state;
+	for (round = 0; round < 3000; round++) {
+		json_object *a = json_object_new_object(), *b, *c;
+		ikc_diff_input in;
+		ikc_change ch;
+		ikc_drift d;
+
+		json_object_object_add(a, "spec", gen(0));
+		b = gen(0);
+		c = rnd(2) ? ikc_json_copy(a) : gen(0);
+		memset(&in, 0, sizeof(in));
+		in.hints = round % 5 ? ikc_kubernetes_hints() : ikc_gke_hints();
+		in.api_version = "v1";
+		in.kind = round % 5 ? kinds[rnd(3)] : "NodePool";
+		in.ignore = ignore;
+		in.nignore = rnd(2);
+
+		/* Identical desired, last applied and live: nothing to do, no drift. */
+		in.desired = a;
+		in.last = a;
+		in.live = a;
+		memset(&ch, 0, sizeof(ch));
+		memset(&d, 0, sizeof(d));
+		assert_int_equal(0, ikc_diff_resource(&ch, &d, &in));
+		assert_int_equal(IKC_ACTION_NOOP, ch.action);
+		assert_int_equal(0, ch.nfields);
+		assert_int_equal(0, d.nfields);
+		ikc_change_clear(&ch);
+		ikc_drift_clear(&d);
+
+		/* Anything against anything: no crash, paths always set. */
+		in.last = json_object_is_type(b, json_type_object) ? b : NULL;
+		in.live = json_object_is_type(c, json_type_object) ? c : a;
+		assert_int_equal(0, ikc_diff_resource(&ch, &d, &in));
+		if (ch.nfields)
+			assert_non_null(ch.fields[ch.nfields - 1].path);
+		ikc_change_clear(&ch);
+		ikc_drift_clear(&d);
+		json_object_put(a);
+		json_object_put(b);
+		json_object_put(c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +519,7 @@ int main(void)
 		cmocka_unit_test(test_planner_diff__values_of_changes_and_drift),
 		cmocka_unit_test(test_planner_diff__unknown_after_and_removal_values),
 		cmocka_unit_test(test_planner_diff__hints),
+		cmocka_unit_test(test_planner_diff__generated_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
