@@ -438,7 +438,9 @@ static int resolve_node(json_object **out, resolver *rs, json_object *v,
 			json_object *c = NULL;
 
 			error = resolve_node(&c, rs, child, depth + 1);
-			if (error < 0 || (error = ikc_json_add(o, k, c)) < 0) {
+			if (error == 0)
+				error = ikc_json_add(o, k, c);
+			if (error < 0) {
 				json_object_put(o);
 				return error;
 			}
@@ -457,7 +459,9 @@ static int resolve_node(json_object **out, resolver *rs, json_object *v,
 
 			error = resolve_node(&c, rs, json_object_array_get_idx(v, i),
 					     depth + 1);
-			if (error < 0 || (error = ikc_json_append(a, c)) < 0) {
+			if (error == 0)
+				error = ikc_json_append(a, c);
+			if (error < 0) {
 				json_object_put(a);
 				return error;
 			}

@@ -90,6 +90,7 @@ typedef struct loader {
 	ikc_spec__doc *docs;
 	size_t ndocs;
 	size_t *res_doc;          /* document of each resource */
+	size_t cap_res;           /* room in st->resources and res_doc */
 	json_object *addresses;   /* address -> line of its document */
 	const char **addr_list;   /* for "did you mean" */
 	const char **clusters;    /* names of the stack's Clusters */
@@ -227,6 +228,22 @@ static json_object *obj_member(loader *l, const char *who, json_object *obj,
 		return NULL;
 	}
 	return v;
+}
+
+/* Sets *dst to an owned string (NULL means out of memory). */
+static void take_str(loader *l, char **dst, char *owned)
+{
+	free(*dst);
+	*dst = owned;
+	if (!owned)
+		l->oom = 1;
+}
+
+/* Sets *dst to a copy of `s`; nothing when `s` is NULL. */
+static void copy_str(loader *l, char **dst, const char *s)
+{
+	if (s)
+		take_str(l, dst, strdup(s));
 }
 
 /* ---- names -------------------------------------------------------------- */
@@ -558,8 +575,7 @@ static void stack_settings(loader *l, size_t di)
 			     N_OF(google_fields));
 		s = str_member(l, who, google, "project", "spec.google.project", 0,
 			       dl, dc);
-		if (s && !(st->project = strdup(s)))
-			l->oom = 1;
+		copy_str(l, &st->project, s);
 		s = str_member(l, who, google, "endpoint", "spec.google.endpoint",
 			       0, dl, dc);
 		if (s && !ikc_str_startswith(s, "https://") &&
@@ -567,8 +583,8 @@ static void stack_settings(loader *l, size_t di)
 			member_pos(l, google, "endpoint", 0, dl, dc, &line, &col);
 			diag_at(l, line, col, "%s: spec.google.endpoint \"%s\" is "
 				"not a URL (expected https://HOST/)", who, s);
-		} else if (s && !(st->endpoint = strdup(s))) {
-			l->oom = 1;
+		} else {
+			copy_str(l, &st->endpoint, s);
 		}
 	}
 	kube = obj_member(l, who, spec, "kubernetes", "spec.kubernetes", dl, dc);
@@ -595,10 +611,9 @@ static void stack_settings(loader *l, size_t di)
 				"spec.kubernetes.kubeconfig", who);
 		}
 		/* cl is checked once the Clusters are known */
-		if (kc && !(st->kubeconfig = resolve_path(st, kc)))
-			l->oom = 1;
-		if (ctx && !(st->kube_context = strdup(ctx)))
-			l->oom = 1;
+		if (kc)
+			take_str(l, &st->kubeconfig, resolve_path(st, kc));
+		copy_str(l, &st->kube_context, ctx);
 	}
 	s = str_member(l, who, spec, "state", "spec.state", 0, dl, dc);
 	if (s) {
@@ -611,8 +626,7 @@ static void stack_settings(loader *l, size_t di)
 				l->oom = 1;
 		} else if ((ikc_str_startswith(s, "file://") && s[7]) ||
 			   (ikc_str_startswith(s, "etcd://") && s[7])) {
-			if (!(st->state_url = strdup(s)))
-				l->oom = 1;
+			copy_str(l, &st->state_url, s);
 		} else {
 			member_pos(l, spec, "state", 0, dl, dc, &line, &col);
 			diag_at(l, line, col, "%s: spec.state \"%s\" is not a state "
@@ -791,20 +805,26 @@ static int is_cluster_path(const char *s)
 static ikc_resource *new_resource(loader *l, size_t di)
 {
 	ikc_stack *st = l->st;
-	ikc_resource *n = realloc(st->resources,
-				  (st->nresources + 1) * sizeof(*n));
+	ikc_resource *n;
 	size_t *d;
 
-	if (!n)
-		return NULL;
-	st->resources = n;
-	d = realloc(l->res_doc, (st->nresources + 1) * sizeof(*d));
-	if (!d)
-		return NULL;
-	l->res_doc = d;
-	d[st->nresources] = di;
-	memset(&n[st->nresources], 0, sizeof(*n));
-	return &n[st->nresources++];
+	if (st->nresources == l->cap_res) {
+		size_t ncap = l->cap_res ? l->cap_res * 2 : 16;
+
+		n = realloc(st->resources, ncap * sizeof(*n));
+		if (!n)
+			return NULL;
+		st->resources = n;
+		d = realloc(l->res_doc, ncap * sizeof(*d));
+		if (!d)
+			return NULL;
+		l->res_doc = d;
+		l->cap_res = ncap;
+	}
+	l->res_doc[st->nresources] = di;
+	n = &st->resources[st->nresources++];
+	memset(n, 0, sizeof(*n));
+	return n;
 }
 
 /* Pass 1: apiVersion, kind, name, namespace and address of one document. */
