@@ -782,6 +782,32 @@ static void deployments(struct sim_kube *k)
 				upd = kube__int(all[j]->obj, "status.replicas", 0);
 		}
 		free(all);
+		/* the Deployment carries its current revision, as kubectl rollout reads it */
+		if (rs) {
+			const char *rev = ikc_json_str(ikc_json_path(rs->obj, "metadata.annotations"),
+						       "deployment.kubernetes.io/revision");
+			const char *drev = ikc_json_str(ikc_json_path(d->obj, "metadata.annotations"),
+							"deployment.kubernetes.io/revision");
+
+			if (rev && (!drev || strcmp(rev, drev) != 0)) {
+				json_object *copy = ikc_json_copy(d->obj);
+				json_object *m = kube__meta(copy), *ann = NULL;
+
+				if (!json_object_object_get_ex(m, "annotations", &ann) ||
+				    !json_object_is_type(ann, json_type_object)) {
+					ann = json_object_new_object();
+					json_object_object_add(m, "annotations", ann);
+				}
+				json_object_object_add(ann, "deployment.kubernetes.io/revision",
+						       json_object_new_string(rev));
+				d = kube__put(k, d->kind, copy);
+				if (!d) {
+					free(rsname);
+					free(duid);
+					continue;
+				}
+			}
+		}
 		oldc = ikc_json_path(d->obj, "status.conditions");
 		st = json_object_new_object();
 		add_int(st, "observedGeneration", kube__int(d->obj, "metadata.generation", 1), 1);
@@ -818,11 +844,7 @@ static void deployments(struct sim_kube *k)
 			free(msg);
 		}
 		json_object_object_add(st, "conditions", conds);
-		d = kube__get(k, "deployments.apps", ns, kube__name(d->obj));
-		if (d)
-			set_status(k, d, st);
-		else
-			json_object_put(st);
+		set_status(k, d, st);   /* kube__put keeps the entry: d is live */
 		free(rsname);
 		free(duid);
 	}
@@ -878,6 +900,36 @@ static json_object *pod_cond(const char *type, const char *status, const char *t
 	if (message)
 		json_object_object_add(c, "message", json_object_new_string(message));
 	return c;
+}
+
+/* Container statuses of a pod whose containers are being created. Owned. */
+static json_object *creating_statuses(json_object *pod)
+{
+	json_object *cs = json_object_new_array();
+	json_object *containers = ikc_json_path(pod, "spec.containers");
+	size_t i;
+
+	for (i = 0; containers && i < json_object_array_length(containers); i++) {
+		json_object *c = json_object_array_get_idx(containers, i);
+		json_object *s = json_object_new_object();
+		json_object *state = json_object_new_object();
+		json_object *waiting = json_object_new_object();
+		const char *name = ikc_json_str(c, "name"), *image = ikc_json_str(c, "image");
+
+		json_object_object_add(s, "name", json_object_new_string(name ? name : ""));
+		json_object_object_add(waiting, "reason",
+				       json_object_new_string("ContainerCreating"));
+		json_object_object_add(state, "waiting", waiting);
+		json_object_object_add(s, "state", state);
+		json_object_object_add(s, "lastState", json_object_new_object());
+		json_object_object_add(s, "ready", json_object_new_boolean(0));
+		json_object_object_add(s, "restartCount", json_object_new_int(0));
+		json_object_object_add(s, "image", json_object_new_string(image ? image : ""));
+		json_object_object_add(s, "imageID", json_object_new_string(""));
+		json_object_object_add(s, "started", json_object_new_boolean(0));
+		json_object_array_add(cs, s);
+	}
+	return cs;
 }
 
 static void run_pod(struct sim_kube *k, kube_obj *p, kube_obj *node)
@@ -1043,6 +1095,10 @@ static void pods(struct sim_kube *k)
 			json_object_array_add(conds, pod_cond("PodScheduled", "True", ts,
 							      NULL, NULL));
 			json_object_object_add(st, "conditions", conds);
+			json_object_object_add(st, "containerStatuses",
+					       creating_statuses(copy));
+			json_object_object_add(st, "hostIP", json_object_new_string(
+								  node_ip(nodes[best]->obj)));
 			load[best]++;
 			p = kube__put(k, p->kind, copy);
 			if (p)

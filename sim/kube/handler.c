@@ -994,11 +994,29 @@ typedef struct watch_ctx {
 	size_t off;
 	double deadline;
 	int ended;
+	const kube_kind *kd;     /* served kind, for tables */
+	int table;               /* kubectl get -w: each object as a Table */
 } watch_ctx;
 
 static void watch_line(ikc_buf *b, const char *type, const char *json)
 {
 	(void)ikc_buf_printf(b, "{\"type\":\"%s\",\"object\":%s}\n", type, json);
+}
+
+/* One event line for `obj`; `json` is its cached text when at hand. */
+static void watch_event(watch_ctx *w, const char *type, json_object *obj,
+			const char *json)
+{
+	json_object *t;
+
+	if (!w->table) {
+		watch_line(&w->pending, type, json ? json
+					      : json_object_to_json_string_ext(obj, SER_FLAGS));
+		return;
+	}
+	t = kube__table(w->kd, &obj, 1, NULL, 0);
+	watch_line(&w->pending, type, json_object_to_json_string_ext(t, SER_FLAGS));
+	json_object_put(t);
 }
 
 static ssize_t watch_stream(void *vctx, char *buf, size_t max)
@@ -1028,8 +1046,6 @@ static ssize_t watch_stream(void *vctx, char *buf, size_t max)
 		} else {
 			for (i = 0; i < k->ev_count; i++) {
 				kube_event *e = &k->events[(k->ev_start + i) % KUBE_EVENTS_MAX];
-				const char *s;
-
 				if (e->rv <= w->cursor)
 					continue;
 				w->cursor = e->rv;
@@ -1039,8 +1055,7 @@ static ssize_t watch_stream(void *vctx, char *buf, size_t max)
 					continue;
 				if (!matches(w->ls, w->fs, e->obj))
 					continue;
-				s = json_object_to_json_string_ext(e->obj, SER_FLAGS);
-				watch_line(&w->pending, e->type, s);
+				watch_event(w, e->type, e->obj, NULL);
 			}
 			if (k->rv > w->cursor)
 				w->cursor = k->rv;
@@ -1103,10 +1118,12 @@ static void do_watch(rq *r, kube_selector *ls, kube_selector *fs)
 	w->fs = fs;
 	w->pending.max = (size_t)256 << 20;
 	w->deadline = ikc_time_monotonic() + secs;
+	w->kd = r->kd;
+	w->table = wants_table(r);
 	all = kube__list(r->k, r->sk->store, r->ns, &n);
 	for (i = 0; all && i < n; i++)
 		if (all[i]->rv > since && matches(ls, fs, all[i]->obj))
-			watch_line(&w->pending, "ADDED", all[i]->json);
+			watch_event(w, "ADDED", all[i]->obj, all[i]->json);
 	free(all);
 	w->cursor = r->k->rv;
 	r->k->refs++;

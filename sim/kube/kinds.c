@@ -662,8 +662,21 @@ static json_object *count_map(json_object *obj, const char *key)
 
 static json_object *pod_status_text(json_object *pod)
 {
+	json_object *cs = ikc_json_path(pod, "status.containerStatuses");
+	size_t i;
+
 	if (ikc_json_path(pod, "metadata.deletionTimestamp"))
 		return json_object_new_string("Terminating");
+	/* as kubectl's printer: a waiting container's reason wins */
+	for (i = 0; cs && json_object_is_type(cs, json_type_array) &&
+		    i < json_object_array_length(cs); i++) {
+		json_object *w = ikc_json_path(json_object_array_get_idx(cs, i),
+					       "state.waiting");
+		const char *reason = w ? ikc_json_str(w, "reason") : NULL;
+
+		if (reason && *reason)
+			return json_object_new_string(reason);
+	}
 	return jstr(pod, "status.phase", "Pending");
 }
 
