@@ -120,4 +120,15 @@ int ikc_plan_render_drift_text(ikc_buf *out, const ikc_plan *plan, int color);
  */
 int ikc_plan_render_markdown(ikc_buf *out, const ikc_plan *plan);
 
+/*
+ * Saved plan files (planner/planfile.c): `ikc plan --out FILE` then
+ * `ikc apply FILE`.  Unlike the public JSON, the file keeps Secret data and
+ * unknown markers as they are, so write it 0600.  Whether it still fits
+ * (lineage, serial, stack digest) is for the caller to check.
+ */
+/** Appends the plan file's bytes to `out`. 0, IKC_ELIMIT or IKC_ERROR. */
+int ikc_plan_save(ikc_buf *out, const ikc_plan *plan);
+/** Reads a plan file back (owned). IKC_EINVALID when it is not one (message says why). */
+int ikc_plan_load(ikc_plan **out, const char *data, size_t len);
+
 #endif /* IKC_PLANNER_PLAN_H */

@@ -252,6 +252,48 @@ static void test_planner_render__secret_data_is_masked(void **state)
 	ikc_stack_free(st);
 }
 
+static void test_planner_render__saved_plan_round_trip(void **state)
+{
+	ikc_plan *plan = build("mix.yaml", "mix-state.json", 0), *back = NULL;
+	ikc_buf file = IKC_BUF_INIT(1 << 20), a = IKC_BUF_INIT(1 << 20),
+		b = IKC_BUF_INIT(1 << 20);
+	const ikc_change *cm;
+
+	(void)state;
+	plan->serial = 7;
+	assert_int_equal(0, ikc_plan_save(&file, plan));
+	assert_int_equal(0, ikc_plan_load(&back, file.ptr, file.len));
+	/* The same plan: same rendering, same header, unknowns still unknown. */
+	assert_int_equal(0, ikc_plan_render_json(&a, plan));
+	assert_int_equal(0, ikc_plan_render_json(&b, back));
+	assert_string_equal(a.ptr, b.ptr);
+	ikc_buf_clear(&a);
+	ikc_buf_clear(&b);
+	assert_int_equal(0, ikc_plan_render_text(&a, plan, 0));
+	assert_int_equal(0, ikc_plan_render_text(&b, back, 0));
+	assert_string_equal(a.ptr, b.ptr);
+	assert_int_equal(7, back->serial);
+	assert_string_equal(plan->digest, back->digest);
+	assert_string_equal(FIXED_LINEAGE, back->lineage);
+	assert_int_equal(plan->n_replace, back->n_replace);
+	cm = ikc_plan_find(back, "ConfigMap/web-config");
+	assert_string_equal(IKC_UNKNOWN_VALUE,
+		json_object_get_string(ikc_json_path(cm->after, "data.pool_status")));
+	ikc_plan_free(back);
+	back = NULL;
+
+	/* Not a plan file. */
+	assert_int_equal(IKC_EINVALID, ikc_plan_load(&back, "{\"format_version\":\"1.0\"}", 24));
+	assert_null(back);
+	assert_non_null(strstr(ikc_error_last(), "not a valid saved plan"));
+	assert_int_equal(IKC_EINVALID, ikc_plan_load(&back, file.ptr, file.len / 2));
+	assert_null(back);
+	ikc_buf_dispose(&file);
+	ikc_buf_dispose(&a);
+	ikc_buf_dispose(&b);
+	ikc_plan_free(plan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_planner_render__no_changes),
 		cmocka_unit_test(test_planner_render__json_document),
 		cmocka_unit_test(test_planner_render__secret_data_is_masked),
+		cmocka_unit_test(test_planner_render__saved_plan_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
