@@ -221,13 +221,10 @@ static int check_doc(json_object *doc, const char *what)
 	s = ikc_json_str(doc, "stack");
 	if (!s || !*s || strlen(s) >= STACK_NAME_MAX)
 		return refuse(what, "\"stack\" is missing or not a stack name");
-	if (!json_object_object_get_ex(doc, "source", &v)) {
-		if (ikc_json_add(doc, "source", json_object_new_object()) < 0)
-			return IKC_ERROR;
-	} else if (!json_object_is_type(v, json_type_object) &&
-		   !json_object_is_type(v, json_type_null)) {
+	if (json_object_object_get_ex(doc, "source", &v) &&
+	    !json_object_is_type(v, json_type_object) &&
+	    !json_object_is_type(v, json_type_null))
 		return refuse(what, "\"source\" is not an object");
-	}
 	if (!json_object_object_get_ex(doc, "resources", &v) ||
 	    !json_object_is_type(v, json_type_array))
 		return refuse(what, "\"resources\" is missing or not a list");
@@ -301,6 +298,12 @@ int ikc_state_parse(ikc_state **out, const char *data, size_t len,
 		error = refuse(what, "checksum mismatch: the file was changed or "
 			       "damaged");
 		goto done;
+	}
+	/* Optional in the file; always there in memory (after the checksum). */
+	if (!json_object_object_get_ex(doc, "source", &sum) || !sum) {
+		error = ikc_json_add(doc, "source", json_object_new_object());
+		if (error < 0)
+			goto done;
 	}
 	st = calloc(1, sizeof(*st));
 	if (!st) {
