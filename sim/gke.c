@@ -72,7 +72,7 @@ static void gerr(sim_response *resp, int code, const char *status,
 		return;
 	}
 	if (sim_random_hex(rid, 8) < 0)
-		strcpy(rid, "0");
+		snprintf(rid, sizeof(rid), "0");
 	json_object_object_add(item, "message", json_object_new_string(msg));
 	json_object_object_add(item, "domain", json_object_new_string("global"));
 	json_object_object_add(item, "reason", json_object_new_string(reason));
@@ -290,7 +290,21 @@ static void not_found(sim_response *resp, const struct route *rt,
 	gerr(resp, 404, "NOT_FOUND", "notFound", "Not found: %s.", name);
 }
 
-/* Resolves a version alias; NULL when unsupported. */
+/* 1 if `v` looks like "1.N.M-gke.K". */
+static int full_version(const char *v)
+{
+	unsigned a, b, c, d;
+	int used = 0;
+
+	return sscanf(v, "%u.%u.%u-gke.%u%n", &a, &b, &c, &d, &used) == 4 &&
+	       v[used] == '\0';
+}
+
+/*
+ * Resolves a version alias (latest, 1.X, 1.X.Y, -) to one of the sim's
+ * versions.  A full version of a supported minor that the sim does not list
+ * is accepted as it is.  NULL when unsupported.
+ */
 static const char *resolve_version(const char *want)
 {
 	size_t i, n;
@@ -307,6 +321,13 @@ static const char *resolve_version(const char *want)
 			return v;
 		if (strncmp(v, want, n) == 0 && (v[n] == '.' || v[n] == '-'))
 			return v;
+	}
+	for (i = 0; full_version(want) && i < NVERSIONS; i++) {
+		const char *dot = strchr(versions[i] + 2, '.');
+		size_t minor = (size_t)(dot - versions[i]) + 1;
+
+		if (strncmp(versions[i], want, minor) == 0)
+			return want;
 	}
 	return NULL;
 }

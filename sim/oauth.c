@@ -146,7 +146,7 @@ static char *form_value(const char *body, size_t len, const char *name)
 				if (body[j] == '+') {
 					out[k++] = ' ';
 					j++;
-				} else if (body[j] == '%' && j + 2 < end + 1 &&
+				} else if (body[j] == '%' && j + 2 < end &&
 					   hexval(body[j + 1]) >= 0 &&
 					   hexval(body[j + 2]) >= 0) {
 					out[k++] = (char)(hexval(body[j + 1]) * 16 +

@@ -173,7 +173,7 @@ static char *make_jwt(EVP_PKEY *key, long iat, long exp, const char *aud)
 	EVP_PKEY *use = key;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned char sig[1024];
-	size_t siglen = sizeof(sig);
+	size_t siglen = sizeof(sig), n;
 
 	assert_non_null(cred);
 	if (!use) {
@@ -198,17 +198,19 @@ static char *make_jwt(EVP_PKEY *key, long iat, long exp, const char *aud)
 	hdr = b64url((const unsigned char *)header, strlen(header));
 	cl = b64url((const unsigned char *)json_object_to_json_string(claims),
 		    strlen(json_object_to_json_string(claims)));
-	input = malloc(strlen(hdr) + strlen(cl) + 2);
+	n = strlen(hdr) + strlen(cl) + 2;
+	input = malloc(n);
 	assert_non_null(input);
-	sprintf(input, "%s.%s", hdr, cl);
+	snprintf(input, n, "%s.%s", hdr, cl);
 	assert_int_equal(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, use), 1);
 	assert_int_equal(EVP_DigestSign(md, sig, &siglen,
 					(const unsigned char *)input,
 					strlen(input)), 1);
 	sig64 = b64url(sig, siglen);
-	jwt = malloc(strlen(input) + strlen(sig64) + 2);
+	n = strlen(input) + strlen(sig64) + 2;
+	jwt = malloc(n);
 	assert_non_null(jwt);
-	sprintf(jwt, "%s.%s", input, sig64);
+	snprintf(jwt, n, "%s.%s", input, sig64);
 	EVP_MD_CTX_free(md);
 	if (!key)
 		EVP_PKEY_free(use);
@@ -224,10 +226,11 @@ static char *make_jwt(EVP_PKEY *key, long iat, long exp, const char *aud)
 
 static void grant(struct resp *r, const char *jwt)
 {
-	char *body = malloc(strlen(jwt) + 128), url[256];
+	size_t n = strlen(jwt) + 128;
+	char *body = malloc(n), url[256];
 
 	assert_non_null(body);
-	sprintf(body, "grant_type=urn%%3Aietf%%3Aparams%%3Aoauth%%3Agrant-type"
+	snprintf(body, n, "grant_type=urn%%3Aietf%%3Aparams%%3Aoauth%%3Agrant-type"
 		      "%%3Ajwt-bearer&assertion=%s", jwt);
 	snprintf(url, sizeof(url), "%stoken", g_sim.url);
 	http(r, "POST", url, g_sim.ca, NULL, "application/x-www-form-urlencoded",
