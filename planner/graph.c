@@ -172,10 +172,48 @@ cleanup:
 	return error;
 }
 
+/*
+ * The reverse edges: the dependents of v are list[start[v] .. start[v+1]).
+ * Both owned by the caller.  0 or IKC_ERROR.
+ */
+static int dependents(size_t **start_out, size_t **list_out, const ikc_graph *g)
+{
+	size_t *start, *list, *fill, v, j, total = 0;
+
+	*start_out = NULL;
+	*list_out = NULL;
+	for (v = 0; v < g->n; v++)
+		total += g->nodes[v].ndeps;
+	start = calloc(g->n + 1, sizeof(*start));
+	list = calloc(total ? total : 1, sizeof(*list));
+	fill = calloc(g->n + 1, sizeof(*fill));
+	if (!start || !list || !fill) {
+		free(start);
+		free(list);
+		free(fill);
+		return ikc_error_oom();
+	}
+	for (v = 0; v < g->n; v++)
+		for (j = 0; j < g->nodes[v].ndeps; j++)
+			start[g->nodes[v].deps[j] + 1]++;
+	for (v = 0; v < g->n; v++)
+		start[v + 1] += start[v];
+	for (v = 0; v < g->n; v++)
+		for (j = 0; j < g->nodes[v].ndeps; j++) {
+			size_t d = g->nodes[v].deps[j];
+
+			list[start[d] + fill[d]++] = v;
+		}
+	free(fill);
+	*start_out = start;
+	*list_out = list;
+	return 0;
+}
+
 int ikc_graph_order(size_t **order_out, size_t **cycle_out,
 		    size_t *ncycle_out, const ikc_graph *g)
 {
-	size_t *order = NULL, *waiting = NULL;
+	size_t *order = NULL, *waiting = NULL, *rstart = NULL, *rlist = NULL;
 	unsigned char *done = NULL;
 	size_t k, v, i;
 	int error = 0;
@@ -199,6 +237,9 @@ int ikc_graph_order(size_t **order_out, size_t **cycle_out,
 	 * independent resources keep file order.  Quadratic, which is fine for
 	 * stacks of a few thousand resources.
 	 */
+	error = dependents(&rstart, &rlist, g);
+	if (error < 0)
+		goto cleanup;
 	for (k = 0; k < g->n; k++) {
 		for (v = 0; v < g->n; v++)
 			if (!done[v] && waiting[v] == 0)
@@ -207,16 +248,8 @@ int ikc_graph_order(size_t **order_out, size_t **cycle_out,
 			break;
 		done[v] = 1;
 		order[k] = v;
-		for (i = 0; i < g->n; i++) {
-			const struct node *nd = &g->nodes[i];
-			size_t j;
-
-			if (done[i])
-				continue;
-			for (j = 0; j < nd->ndeps; j++)
-				if (nd->deps[j] == v)
-					waiting[i]--;
-		}
+		for (i = rstart[v]; i < rstart[v + 1]; i++)
+			waiting[rlist[i]]--;
 	}
 	if (k < g->n) {
 		size_t *cyc = NULL, ncyc = 0;
@@ -240,6 +273,8 @@ cleanup:
 	free(order);
 	free(waiting);
 	free(done);
+	free(rstart);
+	free(rlist);
 	return error;
 }
 

@@ -560,6 +560,50 @@ cleanup:
 
 /* ---- targets ---- */
 
+/*
+ * 1 if `target` names `address`.  "Kind/default/name" is accepted for the
+ * canonical "Kind/name" of an object in the default namespace.
+ */
+static int same_address(const char *target, const char *address)
+{
+	const char *first = strchr(target, '/');
+	size_t kl;
+
+	if (!strcmp(target, address))
+		return 1;
+	if (!first || strncmp(first, "/default/", 9))
+		return 0;
+	kl = (size_t)(first - target) + 1;
+	return !strncmp(target, address, kl) && !strcmp(first + 9, address + kl);
+}
+
+static int is_target(const ikc_plan_input *in, const char *address)
+{
+	size_t i;
+
+	for (i = 0; i < in->ntargets; i++)
+		if (address && same_address(in->targets[i], address))
+			return 1;
+	return 0;
+}
+
+/* 1 if a resource of the stack or of the state has this address. */
+static int target_known(const struct builder *b, const char *t)
+{
+	size_t i, ns = b->in->prior ? ikc_state_count(b->in->prior) : 0;
+
+	for (i = 0; i < b->st->nresources; i++)
+		if (same_address(t, b->st->resources[i].address))
+			return 1;
+	for (i = 0; i < ns; i++) {
+		const char *a = ikc_json_str(ikc_state_resource_at(b->in->prior, i), "address");
+
+		if (a && same_address(t, a))
+			return 1;
+	}
+	return 0;
+}
+
 static int check_targets(struct builder *b)
 {
 	const ikc_plan_input *in = b->in;
@@ -572,7 +616,7 @@ static int check_targets(struct builder *b)
 		const char *t = in->targets[i];
 		const char *hint;
 
-		if (ikc_graph_stack_index(b->st, t) >= 0 || state_res(b, t))
+		if (target_known(b, t))
 			continue;
 		names = calloc(n + ns + 1, sizeof(*names));
 		if (!names)
@@ -594,16 +638,6 @@ static int check_targets(struct builder *b)
 		names = NULL;
 	}
 	return error;
-}
-
-static int is_target(const ikc_plan_input *in, const char *address)
-{
-	size_t i;
-
-	for (i = 0; i < in->ntargets; i++)
-		if (address && !strcmp(in->targets[i], address))
-			return 1;
-	return 0;
 }
 
 /* ---- the plan ---- */

@@ -231,6 +231,39 @@ static void test_planner_graph__no_cycle_passes_check(void **state)
 	free_hand_stack(st);
 }
 
+static void test_planner_graph__long_chain(void **state)
+{
+	ikc_graph *g = NULL;
+	size_t *order = NULL, i, n = 3000;
+	unsigned char *mark = calloc(n, 1);
+
+	(void)state;
+	/* Node i depends on node i+1: the order is the file order reversed. */
+	assert_int_equal(0, ikc_graph_new(&g, n));
+	for (i = 0; i + 1 < n; i++)
+		assert_int_equal(0, ikc_graph_add_edge(g, i, i + 1));
+	assert_int_equal(0, ikc_graph_order(&order, NULL, NULL, g));
+	for (i = 0; i < n; i++)
+		assert_int_equal(n - 1 - i, order[i]);
+	ikc_graph_closure(mark, g, 0, 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(1, mark[i]);
+	/* Closing the loop makes one cycle of every node. */
+	assert_int_equal(0, ikc_graph_add_edge(g, n - 1, 0));
+	free(order);
+	{
+		size_t *cyc = NULL, ncyc = 0;
+
+		assert_int_equal(IKC_ECONFLICT, ikc_graph_order(&order, &cyc, &ncyc, g));
+		assert_int_equal(n, ncyc);
+		assert_int_equal(0, cyc[0]);
+		assert_int_equal(1, cyc[1]);
+		free(cyc);
+	}
+	free(mark);
+	ikc_graph_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_planner_graph__cycle_starts_at_first_in_file),
 		cmocka_unit_test(test_planner_graph__self_reference_is_a_cycle),
 		cmocka_unit_test(test_planner_graph__no_cycle_passes_check),
+		cmocka_unit_test(test_planner_graph__long_chain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -299,6 +299,7 @@ static void test_planner_plan__target_takes_dependencies(void **state)
 	ikc_plan_input in;
 	const char *targets[] = { "Service/nginxservice" };
 	const char *bad[] = { "Service/nginxservise" };
+	const char *with_ns[] = { "ReplicationController/default/nginx" };
 
 	(void)state;
 	memset(&in, 0, sizeof(in));
@@ -308,6 +309,13 @@ static void test_planner_plan__target_takes_dependencies(void **state)
 	assert_int_equal(0, ikc_plan_build(&plan, NULL, &in));
 	expect_plan(plan, "create:Cluster/nginx-asia create:NodePool/default-pool "
 		    "create:Service/nginxservice", 0);
+	ikc_plan_free(plan);
+	plan = NULL;
+	/* The default namespace may be spelled out. */
+	in.targets = with_ns;
+	assert_int_equal(0, ikc_plan_build(&plan, NULL, &in));
+	expect_plan(plan, "create:Cluster/nginx-asia create:NodePool/default-pool "
+		    "create:ReplicationController/nginx", 0);
 	ikc_plan_free(plan);
 	plan = NULL;
 	in.targets = bad;
