@@ -18,15 +18,15 @@
 #define DEFAULT_NODEPOOL_DEADLINE (2.0 * 60 * 60)
 
 /* One lock per cluster path; entries live until the env is disposed. */
-struct cluster_lock {
-	struct cluster_lock *next;
+struct ikc_gke_lock {
+	struct ikc_gke_lock *next;
 	char *key;
 	pthread_mutex_t mu;
 };
 
 struct gke_priv {
 	pthread_mutex_t mu;      /* guards `locks` */
-	struct cluster_lock *locks;
+	struct ikc_gke_lock *locks;
 };
 
 /* Guards the lazy creation of env->priv_gke (shared by every env). */
@@ -53,7 +53,7 @@ static struct gke_priv *priv_get(ikc_provider_env *env)
 void ikc_gke__env_dispose(ikc_provider_env *env)
 {
 	struct gke_priv *p;
-	struct cluster_lock *l, *next;
+	struct ikc_gke_lock *l, *next;
 
 	if (!env || !env->priv_gke)
 		return;
@@ -70,10 +70,11 @@ void ikc_gke__env_dispose(ikc_provider_env *env)
 }
 
 /* The lock of a cluster, made on first use.  NULL on OOM (message set). */
-static pthread_mutex_t *lock_find(ikc_provider_env *env, const ikc_gke_id *id)
+static struct ikc_gke_lock *lock_find(ikc_provider_env *env,
+				      const ikc_gke_id *id)
 {
 	struct gke_priv *p = priv_get(env);
-	struct cluster_lock *l;
+	struct ikc_gke_lock *l;
 	char *key;
 
 	if (!p) {
@@ -105,29 +106,27 @@ static pthread_mutex_t *lock_find(ikc_provider_env *env, const ikc_gke_id *id)
 	}
 	(void)pthread_mutex_unlock(&p->mu);
 	free(key);
-	if (!l) {
+	if (!l)
 		ikc_error_oom();
-		return NULL;
-	}
-	return &l->mu;
+	return l;
 }
 
-int ikc_gke__cluster_lock(ikc_provider_env *env, const ikc_gke_id *id)
+int ikc_gke__cluster_lock(ikc_gke_lock **out, ikc_provider_env *env,
+			  const ikc_gke_id *id)
 {
-	pthread_mutex_t *mu = lock_find(env, id);
+	struct ikc_gke_lock *l = lock_find(env, id);
 
-	if (!mu)
+	*out = l;
+	if (!l)
 		return IKC_ERROR;
-	(void)pthread_mutex_lock(mu);
+	(void)pthread_mutex_lock(&l->mu);
 	return 0;
 }
 
-void ikc_gke__cluster_unlock(ikc_provider_env *env, const ikc_gke_id *id)
+void ikc_gke__cluster_unlock(ikc_gke_lock *lock)
 {
-	pthread_mutex_t *mu = lock_find(env, id);
-
-	if (mu)
-		(void)pthread_mutex_unlock(mu);
+	if (lock)
+		(void)pthread_mutex_unlock(&lock->mu);
 }
 
 double ikc_gke__deadline(const ikc_provider_env *env, const ikc_gke_id *id)

@@ -72,12 +72,19 @@ int ikc_gke__mutate(json_object **op_out, ikc_provider_env *env,
 		    const ikc_gke_id *id, const char *method, const char *url,
 		    json_object *body, double deadline, const char *what);
 
+/** One cluster's mutex (owned by env->priv_gke). */
+typedef struct ikc_gke_lock ikc_gke_lock;
+
 /**
- * Locks / unlocks the per-cluster mutex for id's cluster (created on first
- * use; env->priv_gke is created lazily and thread-safely).  0 or IKC_ERROR.
+ * Locks the per-cluster mutex of id's cluster (made on first use;
+ * env->priv_gke is created lazily and thread-safely) and stores it in
+ * *out for ikc_gke__cluster_unlock.  0 or IKC_ERROR (OOM).
  */
-int ikc_gke__cluster_lock(ikc_provider_env *env, const ikc_gke_id *id);
-void ikc_gke__cluster_unlock(ikc_provider_env *env, const ikc_gke_id *id);
+int ikc_gke__cluster_lock(ikc_gke_lock **out, ikc_provider_env *env,
+			  const ikc_gke_id *id);
+
+/** Unlocks what ikc_gke__cluster_lock locked. NULL is a no-op. */
+void ikc_gke__cluster_unlock(ikc_gke_lock *lock);
 
 /**
  * Polls operation `name` (a bare name or a path ending in it) every

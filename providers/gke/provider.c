@@ -109,7 +109,8 @@ static int gke_create(ikc_provider_env *env, const ikc_target *t,
 	json_object *body = NULL, *pool = NULL, *op = NULL;
 	const char *what, *opname;
 	char *url = NULL, *saved = NULL;
-	int rc, locked = 0;
+	ikc_gke_lock *lock = NULL;
+	int rc;
 
 	*operation_out = NULL;
 	*remote_id_out = NULL;
@@ -134,10 +135,9 @@ static int gke_create(ikc_provider_env *env, const ikc_target *t,
 	if (rc == 0 && !url)
 		rc = ikc_error_oom();
 	if (rc == 0)
-		rc = ikc_gke__cluster_lock(env, &id);
+		rc = ikc_gke__cluster_lock(&lock, env, &id);
 	if (rc < 0)
 		goto done;
-	locked = 1;
 	rc = ikc_gke__mutate(&op, env, &id, "POST", url, body,
 			     ikc_gke__deadline(env, &id), what);
 	if (rc == IKC_EEXISTS) {
@@ -172,8 +172,7 @@ static int gke_create(ikc_provider_env *env, const ikc_target *t,
 		rc = ikc_error_oom();
 	}
 done:
-	if (locked)
-		ikc_gke__cluster_unlock(env, &id);
+	ikc_gke__cluster_unlock(lock);
 	free(saved);
 	free(url);
 	json_object_put(op);
@@ -187,6 +186,7 @@ static int gke_remove(ikc_provider_env *env, const ikc_target *t,
 		      char **operation_out)
 {
 	ikc_gke_id id = IKC_GKE_ID_INIT;
+	ikc_gke_lock *lock = NULL;
 	json_object *op = NULL;
 	const char *opname;
 	int rc;
@@ -195,13 +195,13 @@ static int gke_remove(ikc_provider_env *env, const ikc_target *t,
 	rc = ikc_gke__id_resolve(&id, env, t);
 	if (rc < 0)
 		return rc;
-	rc = ikc_gke__cluster_lock(env, &id);
+	rc = ikc_gke__cluster_lock(&lock, env, &id);
 	if (rc < 0)
 		goto done;
 	rc = ikc_gke__mutate(&op, env, &id, "DELETE", id.url, NULL,
 			     ikc_gke__deadline(env, &id),
 			     id.pool ? "nodePools.delete" : "clusters.delete");
-	ikc_gke__cluster_unlock(env, &id);
+	ikc_gke__cluster_unlock(lock);
 	if (rc < 0)
 		goto done;
 	opname = ikc_json_str(op, "name");

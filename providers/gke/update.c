@@ -106,6 +106,7 @@ static json_object *want_or(struct upd *u, const char *path,
 static int call(struct upd *u, const char *method, const char *url,
 		json_object *body, const char *what)
 {
+	ikc_gke_lock *lock = NULL;
 	json_object *op = NULL;
 	const char *name;
 	char *text;
@@ -117,7 +118,7 @@ static int call(struct upd *u, const char *method, const char *url,
 		json_object_put(body);
 		return 0;
 	}
-	rc = ikc_gke__cluster_lock(u->env, u->id);
+	rc = ikc_gke__cluster_lock(&lock, u->env, u->id);
 	if (rc < 0) {
 		json_object_put(body);
 		return rc;
@@ -131,7 +132,7 @@ static int call(struct upd *u, const char *method, const char *url,
 	name = rc == 0 ? ikc_json_str(op, "name") : NULL;
 	if (name)
 		rc = ikc_gke__op_wait(u->env, u->id, name, u->deadline);
-	ikc_gke__cluster_unlock(u->env, u->id);
+	ikc_gke__cluster_unlock(lock);
 	json_object_put(op);
 	json_object_put(body);
 	return rc;
