@@ -217,9 +217,21 @@ static int check_ready(ikc_buf *why, ikc_provider_env *env,
 		long long gen = int_at(live, "metadata.generation", 0);
 		long long seen = int_at(live, "status.observedGeneration", 0);
 
-		if (ready == want && seen >= gen)
+		/* a Deployment mid-rollout still counts its old pods as
+		 * ready: also wait for the new ones and the old to go, as
+		 * `kubectl rollout status` does */
+		int deploy = !strcmp(kind, "Deployment");
+		long long upd = int_at(live, "status.updatedReplicas", 0);
+		long long total = int_at(live, "status.replicas", 0);
+		int rolled = !deploy || (upd >= want && total <= want);
+
+		if (ready == want && seen >= gen && rolled)
 			return 1;
 		(void)ikc_buf_printf(why, "%lld/%lld pods ready", ready, want);
+		if (!rolled)
+			(void)ikc_buf_printf(why, ", %lld/%lld updated%s", upd,
+					     want, total > want ?
+					     ", old pods terminating" : "");
 		if (seen < gen)
 			(void)ikc_buf_printf(why, " (controller has not seen "
 					     "generation %lld yet)", gen);

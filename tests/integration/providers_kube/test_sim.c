@@ -803,6 +803,24 @@ static void test_providers_kube_sim__namespace_deployment_hpa(void **state)
 	assert_int_equal(0, K()->read(&W.env, &tdep, &live));
 	assert_string_equal("nginx:1.27", json_object_get_string(ikc_json_path(
 				    live, "spec.template.spec.containers[0].image")));
+	{
+		/* the rollout is over when wait returns: only new pods */
+		json_object *pods, *items;
+		long status;
+		size_t i, n;
+
+		pods = kube_raw(W.c1, "GET", "/api/v1/namespaces/team/pods?"
+				"labelSelector=app%3Dapi", NULL, NULL, &status);
+		assert_int_equal(200, status);
+		items = ikc_json_path(pods, "items");
+		n = json_object_array_length(items);
+		assert_int_equal(2, n);
+		for (i = 0; i < n; i++)
+			assert_string_equal("nginx:1.27", json_object_get_string(
+				ikc_json_path(json_object_array_get_idx(items, i),
+					      "spec.containers[0].image")));
+		json_object_put(pods);
+	}
 	env_list = ikc_json_path(live, "spec.template.spec.containers[0].env");
 	assert_int_equal(1, json_object_array_length(env_list));
 	assert_int_equal(2, json_object_get_int(
