@@ -13,7 +13,11 @@ static _Thread_local ikc_error_class last_class;
 
 static void vset(ikc_error_class cls, const char *fmt, va_list ap)
 {
-	(void)vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+	char tmp[MSG_MAX];
+
+	/* format first: an argument may be ikc_error_last() itself */
+	(void)vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	memcpy(last_msg, tmp, sizeof(last_msg));
 	last_class = cls;
 }
 

@@ -25,6 +25,14 @@ int ikc_json_parse(json_object **out, const char *data, size_t len,
 	obj = json_tokener_parse_ex(tok, data, (int)len);
 	jerr = json_tokener_get_error(tok);
 	used = (size_t)json_tokener_get_parse_end(tok);
+	if (jerr == json_tokener_continue && !obj) {
+		/* a bare number or literal may still be growing: end the input */
+		obj = json_tokener_parse_ex(tok, "", 1);
+		if (json_tokener_get_error(tok) == json_tokener_success)
+			jerr = json_tokener_success, used = len;
+		else
+			jerr = json_tokener_continue;   /* reported as truncated */
+	}
 	if (jerr == json_tokener_continue) {
 		json_tokener_free(tok);
 		json_object_put(obj);
