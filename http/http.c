@@ -48,7 +48,7 @@ struct ikc_http_client {
 	char *user_agent;
 	char *ca_blob;        /* system CAs + ca_bundle, or NULL */
 	size_t ca_blob_len;
-	char *ca_bundle_path; /* for messages */
+	char *ca_bundle_path; /* ca_bundle; the CA file unless ca_blob is set */
 
 	CURLSH *share;
 	pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
@@ -110,8 +110,8 @@ static void share_unlock(CURL *h, curl_lock_data data, void *ud)
 		pthread_mutex_unlock(&c->share_locks[data]);
 }
 
-/* The default CA file libcurl was built with (may be NULL). */
-static char *system_ca_path(void)
+/* libcurl's built-in CA file or folder (CURLINFO_CAINFO/CAPATH), or NULL. */
+static char *system_ca(CURLINFO what)
 {
 	CURL *h = curl_easy_init();
 	char *path = NULL;
@@ -119,21 +119,22 @@ static char *system_ca_path(void)
 
 	if (!h)
 		return NULL;
-	if (curl_easy_getinfo(h, CURLINFO_CAINFO, &path) == CURLE_OK && path)
+	if (curl_easy_getinfo(h, what, &path) == CURLE_OK && path)
 		copy = strdup(path);
 	curl_easy_cleanup(h);
 	return copy;
 }
 
 /*
- * IKC_CA_BUNDLE adds CAs: curl's CURLOPT_CAINFO would replace the system
- * ones, so the client builds one PEM blob of both and hands it to every
- * request that has no CA of its own.
+ * IKC_CA_BUNDLE adds CAs to the system's.  When libcurl has a CA folder
+ * (Debian: /etc/ssl/certs, looked up lazily by hash) the bundle becomes the
+ * CA file and the folder keeps the system CAs.  Otherwise one PEM blob of
+ * both is built, which costs a parse of every system CA per connection.
  */
 static int load_ca_bundle(ikc_http_client *c, const char *path)
 {
 	ikc_buf blob = IKC_BUF_INIT(CA_BUNDLE_MAX * 2);
-	char *sys = NULL;
+	char *sys = NULL, *dir = NULL;
 	size_t before;
 	int error;
 
@@ -142,7 +143,8 @@ static int load_ca_bundle(ikc_http_client *c, const char *path)
 		error = ikc_error_oom();
 		goto done;
 	}
-	sys = system_ca_path();
+	dir = system_ca(CURLINFO_CAPATH);
+	sys = dir ? NULL : system_ca(CURLINFO_CAINFO);
 	if (sys && ikc_fs_read_file(&blob, sys, CA_BUNDLE_MAX) < 0)
 		ikc_buf_clear(&blob);   /* no system CAs: the bundle alone */
 	if (blob.len) {
@@ -162,10 +164,13 @@ static int load_ca_bundle(ikc_http_client *c, const char *path)
 					   "no PEM certificate", path);
 		goto done;
 	}
-	c->ca_blob_len = blob.len;
-	c->ca_blob = ikc_buf_detach(&blob);
+	if (!dir) {
+		c->ca_blob_len = blob.len;
+		c->ca_blob = ikc_buf_detach(&blob);
+	}
 done:
 	free(sys);
+	free(dir);
 	ikc_buf_dispose(&blob);
 	return error;
 }
@@ -675,6 +680,8 @@ static int setup_easy(struct xfer *x, CURL *h)
 		blob.len = c->ca_blob_len;
 		blob.flags = CURL_BLOB_NOCOPY;
 		SET(CURLOPT_CAINFO_BLOB, &blob);
+	} else if (c->ca_bundle_path) {
+		SET(CURLOPT_CAINFO, c->ca_bundle_path);
 	}
 	if (!strcmp(x->method, "GET")) {
 		SET(CURLOPT_HTTPGET, 1L);
