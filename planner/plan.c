@@ -311,6 +311,10 @@ static int plan_resource(struct builder *b, size_t idx)
 		for (i = 0; i < ch.nreplace_paths && !error; i++)
 			error = ikc_buf_printf(&paths, "%s%s", i ? ", " : "",
 					       ch.replace_paths[i]);
+		if (error < 0) {
+			ikc_buf_dispose(&paths);
+			goto cleanup;
+		}
 		why = ikc_buf_detach(&paths);
 		if (!why) {
 			error = ikc_error_oom();
@@ -340,17 +344,18 @@ cleanup:
 
 /* ---- deletes: resources the state holds that the plan removes ---- */
 
-/* Orders state resources for deletion: dependents first (reverse of "depends_on" and "cluster"). */
-static int delete_order(size_t **out, json_object **res, size_t n)
+/*
+ * The graph of state resources: each depends on what its "depends_on"
+ * names and on its "cluster".  0 or IKC_ERROR.
+ */
+static int state_graph(ikc_graph **out, json_object **res, size_t n)
 {
 	ikc_graph *g = NULL;
-	size_t *order = NULL, i, j, k;
+	size_t i, j, k;
 	int error;
 
 	*out = NULL;
 	error = ikc_graph_new(&g, n);
-	if (error < 0)
-		return error;
 	for (i = 0; i < n && !error; i++) {
 		json_object *deps = member(res[i], "depends_on");
 		const char *cl = ikc_json_str(res[i], "cluster");
@@ -358,43 +363,55 @@ static int delete_order(size_t **out, json_object **res, size_t n)
 			json_object_array_length(deps) : 0;
 
 		for (j = 0; j <= nd && !error; j++) {
+			json_object *e = j < nd ? json_object_array_get_idx(deps, j) : NULL;
 			const char *a = j < nd ?
-				json_object_get_string(json_object_array_get_idx(deps, j)) :
-				cl;
+				(json_object_is_type(e, json_type_string) ?
+				 json_object_get_string(e) : NULL) : cl;
 
-			if (!a)
-				continue;
-			for (k = 0; k < n && !error; k++)
-				if (k != i && !strcmp(a, ikc_json_str(res[k], "address")))
+			for (k = 0; a && k < n && !error; k++) {
+				const char *ak = ikc_json_str(res[k], "address");
+
+				if (k != i && ak && !strcmp(a, ak))
 					error = ikc_graph_add_edge(g, i, k);
+			}
 		}
 	}
-	if (!error) {
-		error = ikc_graph_order(&order, NULL, NULL, g);
-		if (error == IKC_ECONFLICT) {
-			/* A cycle in a stored state: fall back to stored order. */
-			ikc_error_clear();
-			error = 0;
-			order = calloc(n ? n : 1, sizeof(*order));
-			if (!order)
-				error = ikc_error_oom();
-			for (i = 0; order && i < n; i++)
-				order[i] = i;
-		}
+	if (error < 0) {
+		ikc_graph_free(g);
+		return error;
 	}
-	if (!error) {
-		for (i = 0; i < n / 2; i++) {
-			size_t t = order[i];
+	*out = g;
+	return 0;
+}
 
-			order[i] = order[n - 1 - i];
-			order[n - 1 - i] = t;
-		}
-		*out = order;
-		order = NULL;
+/* Orders state resources for deletion: dependents first. */
+static int delete_order(size_t **out, const ikc_graph *g)
+{
+	size_t *order = NULL, i, n = ikc_graph_count(g);
+	int error;
+
+	*out = NULL;
+	error = ikc_graph_order(&order, NULL, NULL, g);
+	if (error == IKC_ECONFLICT) {
+		/* A cycle in a stored state: fall back to stored order. */
+		ikc_error_clear();
+		error = 0;
+		order = calloc(n ? n : 1, sizeof(*order));
+		if (!order)
+			return ikc_error_oom();
+		for (i = 0; i < n; i++)
+			order[i] = i;
 	}
-	free(order);
-	ikc_graph_free(g);
-	return error;
+	if (error < 0)
+		return error;
+	for (i = 0; i < n / 2; i++) {
+		size_t t = order[i];
+
+		order[i] = order[n - 1 - i];
+		order[n - 1 - i] = t;
+	}
+	*out = order;
+	return 0;
 }
 
 static int is_load_balancer(json_object *sres)
@@ -508,6 +525,7 @@ static int plan_deletes(struct builder *b, unsigned char *pick, int targeted)
 {
 	size_t n = b->in->prior ? ikc_state_count(b->in->prior) : 0;
 	json_object **res = NULL;
+	ikc_graph *g = NULL;
 	size_t *order = NULL, i;
 	int error = 0;
 
@@ -518,41 +536,21 @@ static int plan_deletes(struct builder *b, unsigned char *pick, int targeted)
 		return ikc_error_oom();
 	for (i = 0; i < n; i++)
 		res[i] = ikc_state_resource_at(b->in->prior, i);
-	error = delete_order(&order, res, n);
+	error = state_graph(&g, res, n);
+	if (!error)
+		error = delete_order(&order, g);
 	if (error < 0)
 		goto cleanup;
-	if (targeted && b->in->destroy) {
-		/* Whatever depends on a destroyed target goes too. */
-		ikc_graph *g = NULL;
-		size_t j, k;
-
-		error = ikc_graph_new(&g, n);
-		for (i = 0; i < n && !error; i++) {
-			json_object *deps = member(res[i], "depends_on");
-			const char *cl = ikc_json_str(res[i], "cluster");
-			size_t nd = deps && json_object_is_type(deps, json_type_array) ?
-				json_object_array_length(deps) : 0;
-
-			for (j = 0; j <= nd && !error; j++) {
-				const char *a = j < nd ?
-					json_object_get_string(json_object_array_get_idx(deps, j)) : cl;
-
-				for (k = 0; a && k < n && !error; k++)
-					if (k != i && !strcmp(a, ikc_json_str(res[k], "address")))
-						error = ikc_graph_add_edge(g, i, k);
-			}
-		}
-		for (i = 0; i < n && !error; i++)
+	/* Whatever depends on a destroyed target goes too. */
+	if (targeted && b->in->destroy)
+		for (i = 0; i < n; i++)
 			if (pick[i] == 1)
 				ikc_graph_closure(pick, g, i, 1);
-		ikc_graph_free(g);
-		if (error < 0)
-			goto cleanup;
-	}
 	for (i = 0; i < n && !error; i++)
-		if (pick[order[i]])
+		if (pick[order[i]] && ikc_json_str(res[order[i]], "address"))
 			error = plan_delete(b, res[order[i]]);
 cleanup:
+	ikc_graph_free(g);
 	free(order);
 	free(res);
 	return error;

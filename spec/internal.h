@@ -15,6 +15,8 @@
 /* Caps on hostile input. */
 #define IKC_SPEC_MAX_DEPTH 64           /* nested collections */
 #define IKC_SPEC_MAX_ALIAS_NODES 100000 /* nodes produced by expanding aliases */
+#define IKC_SPEC_MAX_ERRORS 100         /* diagnostics before giving up */
+#define IKC_SPEC_MAX_EXPR 512           /* bytes inside one ${...} */
 
 /* ---- position map (marks.c) ------------------------------------------ */
 

@@ -188,6 +188,10 @@ int ikc_spec__expr_parse(ikc_spec__expr *out, const char *text, size_t len,
 		*why_out = "empty expression";
 		return IKC_EINVALID;
 	}
+	if (len > IKC_SPEC_MAX_EXPR) {
+		*why_out = "longer than 512 bytes";
+		return IKC_EINVALID;
+	}
 	if (len > 4 && (memcmp(text, "var.", 4) == 0 ||
 			memcmp(text, "env.", 4) == 0)) {
 		int is_var = text[0] == 'v';

@@ -2,6 +2,7 @@
 #include "spec/internal.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #define GKE_API "container.googleapis.com/v1"
 #define STACK_API "ikc.dev/v1"
 #define ANN_PREFIX "ikc.dev/"
+#define IKC_SPEC_SUGGEST_WORK ((size_t)100000000) /* per load */
 
 /* ---- tables ------------------------------------------------------------- */
 
@@ -95,6 +97,8 @@ typedef struct loader {
 	const char **addr_list;   /* for "did you mean" */
 	const char **clusters;    /* names of the stack's Clusters */
 	size_t nclusters;
+	size_t errors;            /* diagnostics added, up to the cap */
+	size_t suggest_work;      /* spent on "did you mean" */
 	int oom;
 } loader;
 
@@ -103,11 +107,22 @@ static void diag_at(loader *l, int line, int col, const char *fmt, ...)
 
 static void diag_at(loader *l, int line, int col, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
+	if (l->errors >= IKC_SPEC_MAX_ERRORS)
+		return;
+	if (++l->errors == IKC_SPEC_MAX_ERRORS) {
+		ikc_diags_add(l->diags, IKC_DIAG_ERROR, l->st->file, line, col,
+			      "too many errors; stopping here");
+		return;
+	}
 	va_start(ap, fmt);
-	ikc_diags_vadd(l->diags, IKC_DIAG_ERROR, l->st->file, line, col, fmt, ap);
+	/* messages quote the file: hostile files do not get to make them huge */
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	ikc_diags_add(l->diags, IKC_DIAG_ERROR, l->st->file, line, col, "%s",
+		      msg);
 }
 
 /* Position of member `key` of `obj`: its value, or its key with `at_key`. */
@@ -129,10 +144,31 @@ static void member_pos(loader *l, json_object *obj, const char *key, int at_key,
 	}
 }
 
-static const char *suggest_text(char *buf, size_t n, const char *word,
-				const char *const *cands, size_t ncands)
+/*
+ * "Did you mean" with bounded work: hostile files (huge words, thousands of
+ * misspelt names) get no hint rather than a slow load.
+ */
+static const char *suggest(loader *l, const char *word,
+			   const char *const *cands, size_t ncands)
 {
-	const char *s = ikc_str_suggest(word, cands, ncands);
+	size_t len = strlen(word), cost = 0, i;
+
+	if (len > 256 || l->errors >= IKC_SPEC_MAX_ERRORS)
+		return NULL;
+	/* the edit distance costs about len * strlen(candidate) */
+	for (i = 0; i < ncands && cost <= IKC_SPEC_SUGGEST_WORK; i++)
+		cost += (len + 1) * (strlen(cands[i]) + 1);
+	if (cost > IKC_SPEC_SUGGEST_WORK - l->suggest_work)
+		return NULL;
+	l->suggest_work += cost;
+	return ikc_str_suggest(word, cands, ncands);
+}
+
+static const char *suggest_text(loader *l, char *buf, size_t n,
+				const char *word, const char *const *cands,
+				size_t ncands)
+{
+	const char *s = suggest(l, word, cands, ncands);
 
 	if (s)
 		snprintf(buf, n, " (did you mean \"%s\"?)", s);
@@ -172,9 +208,9 @@ static void check_fields(loader *l, const char *who, json_object *obj,
 		if (i < n)
 			continue;
 		member_pos(l, obj, k, 1, 0, 0, &line, &col);
-		if (ikc_str_suggest(k, known, n)) {
+		if (suggest(l, k, known, n)) {
 			diag_at(l, line, col, "%s: unknown field \"%s%s\"%s", who,
-				path, k, suggest_text(sug, sizeof(sug), k, known, n));
+				path, k, suggest_text(l, sug, sizeof(sug), k, known, n));
 		} else {
 			char *exp = one_of(known, n);
 
@@ -375,6 +411,7 @@ static void scan_string(loader *l, scan_ctx *sc, json_object *v,
 {
 	const char *s = json_object_get_string(v);
 	size_t len = (size_t)json_object_get_string_len(v), cur = 0;
+	size_t seen_off = 0, seen_chars = 0;
 	int line = p ? p->line : dline, col = p ? p->col : dcol;
 
 	if (!ikc_spec__has_expr(s, len))
@@ -389,8 +426,12 @@ static void scan_string(loader *l, scan_ctx *sc, json_object *v,
 		rc = ikc_spec__next_piece(s, len, &cur, &pc);
 		if (rc == 0)
 			break;
-		if (p && p->plain_oneline)
-			ecol = col + (int)utf8_chars(s, pc.off);
+		if (p && p->plain_oneline) {
+			/* counted as we go: long strings stay linear */
+			seen_chars += utf8_chars(s + seen_off, pc.off - seen_off);
+			seen_off = pc.off;
+			ecol = col + (int)seen_chars;
+		}
 		if (rc < 0) {
 			diag_at(l, eline, ecol, "%s: \"${\" without a closing "
 				"\"}\"", sc->who);
@@ -417,7 +458,7 @@ static void scan_string(loader *l, scan_ctx *sc, json_object *v,
 			diag_at(l, eline, ecol, "%s: \"${%.*s}\" refers to %s, "
 				"which is not a resource of this stack%s", sc->who,
 				(int)pc.len, pc.text, guess,
-				suggest_text(sug, sizeof(sug), guess, l->addr_list,
+				suggest_text(l, sug, sizeof(sug), guess, l->addr_list,
 					     l->st->nresources));
 			free(guess);
 			continue;
@@ -440,7 +481,7 @@ static void scan_string(loader *l, scan_ctx *sc, json_object *v,
 			diag_at(l, eline, ecol, "%s: variable \"%s\" is not defined "
 				"(set it in the Stack's spec.variables or with "
 				"--var %s=VALUE)%s", sc->who, e.name, e.name,
-				suggest_text(sug, sizeof(sug), e.name, names, n));
+				suggest_text(l, sug, sizeof(sug), e.name, names, n));
 		} else if (e.kind == IKC_SPEC_EXPR_ENV && !getenv(e.name)) {
 			diag_at(l, eline, ecol, "%s: environment variable %s is "
 				"not set", sc->who, e.name);
@@ -723,7 +764,7 @@ static void stack_checks(loader *l, size_t di)
 					diag_at(l, line, col, "%s: spec.kubernetes."
 						"cluster \"%s\" is not a Cluster of "
 						"this stack%s", who, cl,
-						suggest_text(sug, sizeof(sug), cl,
+						suggest_text(l, sug, sizeof(sug), cl,
 							     l->clusters,
 							     l->nclusters));
 				}
@@ -862,10 +903,10 @@ static void resource_identity(loader *l, size_t di)
 	if (strcmp(api, GKE_API) == 0) {
 		if (strcmp(kind, "Cluster") != 0 && strcmp(kind, "NodePool") != 0) {
 			member_pos(l, root, "kind", 0, dl, dc, &line, &col);
-			if (ikc_str_suggest(kind, gke_kinds, N_OF(gke_kinds)))
+			if (suggest(l, kind, gke_kinds, N_OF(gke_kinds)))
 				diag_at(l, line, col, "%s: unknown kind \"%s\" for "
 					"%s%s", who, kind, GKE_API,
-					suggest_text(sug, sizeof(sug), kind,
+					suggest_text(l, sug, sizeof(sug), kind,
 						     gke_kinds, N_OF(gke_kinds)));
 			else
 				diag_at(l, line, col, "%s: unknown kind \"%s\" for "
@@ -897,12 +938,12 @@ static void resource_identity(loader *l, size_t di)
 
 				for (i = 0; i < N_K8S_KINDS; i++)
 					names[i] = k8s_kinds[i].kind;
-				if (ikc_str_suggest(kind, names, N_K8S_KINDS)) {
+				if (suggest(l, kind, names, N_K8S_KINDS)) {
 					member_pos(l, root, "kind", 0, dl, dc, &line,
 						   &col);
 					diag_at(l, line, col, "%s: unknown kind "
 						"\"%s\"%s", who, kind,
-						suggest_text(sug, sizeof(sug), kind,
+						suggest_text(l, sug, sizeof(sug), kind,
 							     names, N_K8S_KINDS));
 					return;
 				}
@@ -1088,7 +1129,7 @@ static void each_dependency(loader *l, ikc_resource *r, const char *who,
 	if (!has_address(l, addr)) {
 		diag_at(l, line, col, "%s: ikc.dev/depends-on: %s is not a "
 			"resource of this stack%s", who, addr,
-			suggest_text(sug, sizeof(sug), addr, l->addr_list,
+			suggest_text(l, sug, sizeof(sug), addr, l->addr_list,
 				     l->st->nresources));
 	} else if (strcmp(addr, r->address) == 0) {
 		diag_at(l, line, col, "%s: ikc.dev/depends-on names the resource "
@@ -1125,13 +1166,19 @@ static void resource_annotations(loader *l, ikc_resource *r, const char *who,
 				 json_object *meta)
 {
 	json_object *ann;
-	const char *names[16];
+	const char **names;
 	size_t n = 0, i;
 
 	ann = obj_member(l, who, meta, "annotations", "metadata.annotations",
 			 r->line, r->col);
 	if (!ann)
 		return;
+	names = calloc((size_t)json_object_object_length(ann) + 1,
+		       sizeof(*names));
+	if (!names) {
+		l->oom = 1;
+		return;
+	}
 	json_object_object_foreach(ann, k, v) {
 		int line, col;
 		char sug[300];
@@ -1139,18 +1186,17 @@ static void resource_annotations(loader *l, ikc_resource *r, const char *who,
 
 		if (!ikc_str_startswith(k, ANN_PREFIX))
 			continue;
-		if (n < N_OF(names))
-			names[n++] = k;
+		names[n++] = k;
 		for (i = 0; i < N_OF(ikc_annotations); i++)
 			if (strcmp(k, ikc_annotations[i]) == 0)
 				break;
 		if (i == N_OF(ikc_annotations)) {
 			member_pos(l, ann, k, 1, r->line, r->col, &line, &col);
-			if (ikc_str_suggest(k, ikc_annotations,
+			if (suggest(l, k, ikc_annotations,
 					    N_OF(ikc_annotations))) {
 				diag_at(l, line, col, "%s: unknown annotation "
 					"\"%s\"%s", who, k,
-					suggest_text(sug, sizeof(sug), k,
+					suggest_text(l, sug, sizeof(sug), k,
 						     ikc_annotations,
 						     N_OF(ikc_annotations)));
 			} else {
@@ -1201,7 +1247,7 @@ static void resource_annotations(loader *l, ikc_resource *r, const char *who,
 			if (i == l->nclusters) {
 				diag_at(l, line, col, "%s: ikc.dev/cluster \"%s\" is "
 					"not a Cluster of this stack%s", who, s,
-					suggest_text(sug, sizeof(sug), cl,
+					suggest_text(l, sug, sizeof(sug), cl,
 						     l->clusters, l->nclusters));
 			} else {
 				free(r->cluster);
@@ -1223,6 +1269,7 @@ static void resource_annotations(loader *l, ikc_resource *r, const char *who,
 		ikc_spec__pos_keep(l->st->pos, json_object_get(ann));
 		json_object_object_del(meta, "annotations");
 	}
+	free(names);
 }
 
 static void gke_checks(loader *l, ikc_resource *r, const char *who)
@@ -1265,10 +1312,10 @@ static void gke_checks(loader *l, ikc_resource *r, const char *who)
 			} else {
 				member_pos(l, spec, "cluster", 0, r->line, r->col,
 					   &line, &col);
-				if (ikc_str_suggest(cl, l->clusters, l->nclusters))
+				if (suggest(l, cl, l->clusters, l->nclusters))
 					diag_at(l, line, col, "%s: spec.cluster \"%s\" "
 						"is not a Cluster of this stack%s",
-						who, cl, suggest_text(sug, sizeof(sug),
+						who, cl, suggest_text(l, sug, sizeof(sug),
 							cl, l->clusters, l->nclusters));
 				else
 					diag_at(l, line, col, "%s: spec.cluster \"%s\" "

@@ -2,10 +2,12 @@
 #include "spec/internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/errors.h"
+#include "util/json.h"
 #include "util/str.h"
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
@@ -36,6 +38,8 @@ typedef struct reader {
 	size_t depth;
 	anchor *anchors;
 	size_t nanchors, capanchors;
+	json_object *anchor_index;  /* name -> index in anchors (latest wins) */
+	size_t errors;              /* diagnostics added by the reader */
 	size_t alias_nodes;
 	ikc_spec__doc *docs;
 	size_t ndocs, capdocs;
@@ -271,12 +275,21 @@ static void diag(reader *r, const ikc_spec__pos *p, const char *fmt, ...)
 
 static void diag(reader *r, const ikc_spec__pos *p, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
+	if (r->errors >= IKC_SPEC_MAX_ERRORS)
+		return;
+	if (++r->errors == IKC_SPEC_MAX_ERRORS) {
+		ikc_diags_add(r->diags, IKC_DIAG_ERROR, r->file, p->line, p->col,
+			      "too many errors; stopping here");
+		return;
+	}
 	va_start(ap, fmt);
-	ikc_diags_vadd(r->diags, IKC_DIAG_ERROR, r->file, p->line, p->col, fmt,
-		       ap);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	ikc_diags_add(r->diags, IKC_DIAG_ERROR, r->file, p->line, p->col, "%s",
+		      msg);
 }
 
 /* Every member and element of an alias copy takes the alias's position. */
@@ -351,6 +364,12 @@ static int complete(reader *r, json_object *v, const ikc_spec__pos *p,
 		a->value = json_object_get(v);
 		a->nodes = nodes;
 		r->nanchors++;
+		if (!r->anchor_index)
+			r->anchor_index = json_object_new_object();
+		if (!r->anchor_index ||
+		    ikc_json_add(r->anchor_index, anchor_name,
+				 json_object_new_int64((int64_t)(r->nanchors - 1))) < 0)
+			goto oom;
 	}
 	if (r->depth == 0) {
 		r->root = v;
@@ -438,6 +457,8 @@ static void anchors_clear(reader *r)
 		json_object_put(r->anchors[i].value);
 	}
 	r->nanchors = 0;
+	json_object_put(r->anchor_index);
+	r->anchor_index = NULL;
 }
 
 static int start_collection(reader *r, const yaml_event_t *ev, int is_map)
@@ -491,16 +512,13 @@ static int on_alias(reader *r, const yaml_event_t *ev)
 	const char *name = (const char *)ev->data.alias.anchor;
 	json_object *copy = NULL;
 	ikc_spec__pos p;
-	size_t i;
+	json_object *idx;
 	anchor *a = NULL;
 
 	ikc_spec__pos_from_marks(&p, ev->start_mark, ev->end_mark, 0);
-	for (i = r->nanchors; i > 0; i--) {
-		if (strcmp(r->anchors[i - 1].name, name) == 0) {
-			a = &r->anchors[i - 1];
-			break;
-		}
-	}
+	if (r->anchor_index &&
+	    json_object_object_get_ex(r->anchor_index, name, &idx))
+		a = &r->anchors[json_object_get_int64(idx)];
 	if (!a) {
 		diag(r, &p, "alias *%s names no anchor defined before it", name);
 		return complete(r, NULL, &p, 1, NULL);
@@ -664,6 +682,8 @@ int ikc_spec__yaml_read(ikc_spec__doc **docs_out, size_t *ndocs_out,
 			break;
 		}
 		yaml_event_delete(&ev);
+		if (error == 0 && r.errors >= IKC_SPEC_MAX_ERRORS)
+			error = IKC_EINVALID;
 		if (error < 0)
 			break;
 	}

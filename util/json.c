@@ -28,10 +28,12 @@ int ikc_json_parse(json_object **out, const char *data, size_t len,
 	if (jerr == json_tokener_continue && !obj) {
 		/* a bare number or literal may still be growing: end the input */
 		obj = json_tokener_parse_ex(tok, "", 1);
-		if (json_tokener_get_error(tok) == json_tokener_success)
-			jerr = json_tokener_success, used = len;
-		else
+		if (json_tokener_get_error(tok) == json_tokener_success) {
+			jerr = json_tokener_success;
+			used = len;
+		} else {
 			jerr = json_tokener_continue;   /* reported as truncated */
+		}
 	}
 	if (jerr == json_tokener_continue) {
 		json_tokener_free(tok);
