@@ -179,6 +179,13 @@ static kube_selector *parse(const char *s, int fields, char **err_out)
 		skip_ws(&p);
 		if (*p == ',') {
 			p++;
+			skip_ws(&p);
+			if (!*p) {
+				kube__selector_free(sel);
+				*err_out = ikc_asprintf("found '', expected: identifier "
+							"after ','");
+				return NULL;
+			}
 			continue;
 		}
 		if (*p) {
