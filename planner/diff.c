@@ -416,7 +416,8 @@ static void walk_change(struct walker *w, json_object *d, json_object *a,
 			json_object_object_foreach(a, ka, av) {
 				json_object *lv;
 
-				if (member(d, ka))
+				/* present, even as null: the file still sets it */
+				if (json_object_object_get_ex(d, ka, NULL))
 					continue;
 				push_key(w, ka, &pl, &sl);
 				lv = member(l, ka);

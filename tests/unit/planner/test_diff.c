@@ -191,6 +191,9 @@ static const struct diff_case cases[] = {
 	  "spec.containers[].image", IKC_ACTION_NOOP, "", "", "" },
 	{ "type change: live holds a scalar where the file has an object", "v1", "ConfigMap",
 	  CM("{\"a\":\"1\"}"), NULL, CM("\"oops\""), NULL, IKC_ACTION_UPDATE, "data", "", "" },
+	{ "an explicit null removes the field once", "v1", "ConfigMap",
+	  CM("{\"a\":\"1\",\"b\":null}"), CM("{\"a\":\"1\",\"b\":\"2\"}"),
+	  CM("{\"a\":\"1\",\"b\":\"2\"}"), NULL, IKC_ACTION_UPDATE, "data.b", "", "" },
 	{ "gone live: created again, drift says gone", "v1", "ConfigMap",
 	  CM("{\"a\":\"1\"}"), CM("{\"a\":\"1\"}"), NULL, NULL, IKC_ACTION_CREATE, "", "", "GONE" },
 };
