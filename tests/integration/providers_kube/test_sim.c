@@ -904,6 +904,66 @@ static void test_providers_kube_sim__faults_retried_once_created(void **state)
 	json_object_put(cm);
 }
 
+/* ikc.dev/ignore-changes: a field an autoscaler owns is left alone. */
+static void test_providers_kube_sim__ignore_changes_left_alone(void **state)
+{
+	json_object *cm = J("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+			    "\"metadata\":{\"name\":\"ign\",\"annotations\":"
+			    "{\"ikc.dev/wait\":\"none\"}},\"data\":"
+			    "{\"owned\":\"1\",\"mine\":\"a\"}}");
+	json_object *cm2 = J("{\"apiVersion\":\"v1\",\"kind\":"
+			     "\"ConfigMap\",\"metadata\":{\"name\":\"ign\"},"
+			     "\"data\":{\"owned\":\"1\",\"mine\":\"b\"}}");
+	json_object *live = NULL, *st, *o;
+	char *ignore[] = { "data.owned" };
+	ikc_resource res;
+	ikc_stack stk;
+	ikc_provider_env env = W.env;
+	ikc_target t = target("ConfigMap/ign", "v1", "ConfigMap", "ign", cm,
+			      W.c1);
+	char *op = NULL;
+	long status;
+
+	(void)state;
+	memset(&res, 0, sizeof(res));
+	res.address = "ConfigMap/ign";
+	res.ignore_changes = ignore;
+	res.nignore_changes = 1;
+	stk = W.stack;
+	stk.resources = &res;
+	stk.nresources = 1;
+	env.stack = &stk;
+	create_ok(&env, &t, NULL);
+	assert_int_equal(0, K()->read(&env, &t, &live));
+	/* ikc.dev/ annotations steer ikc and never reach the API */
+	assert_null(ikc_json_path(live, "metadata.annotations"));
+	json_object_put(live);
+	live = NULL;
+
+	o = kube_raw(W.c1, "PATCH", "/api/v1/namespaces/default/configmaps/ign",
+		     "{\"data\":{\"owned\":\"7\"}}",
+		     "application/merge-patch+json", &status);
+	assert_int_equal(200, status);
+	json_object_put(o);
+
+	st = json_object_new_object();
+	assert_int_equal(0, ikc_json_add(st, "desired", ikc_json_copy(cm)));
+	t.desired = cm2;
+	t.state = st;
+	assert_int_equal(0, K()->update(&env, &t, NULL, NULL, 0));
+	assert_int_equal(0, K()->read(&env, &t, &live));
+	assert_string_equal("7", ikc_json_str(ikc_json_path(live, "data"),
+					      "owned"));
+	assert_string_equal("b", ikc_json_str(ikc_json_path(live, "data"),
+					      "mine"));
+	json_object_put(live);
+	assert_int_equal(0, K()->remove(&env, &t, &op));
+	wait_ok(&env, &t, 1);
+	json_object_put(st);
+	json_object_put(cm);
+	json_object_put(cm2);
+}
+
 struct reader {
 	const ikc_target *t;
 	int failures;
@@ -971,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(test_providers_kube_sim__unknown_kind_named),
 		cmocka_unit_test(test_providers_kube_sim__namespace_deployment_hpa),
 		cmocka_unit_test(test_providers_kube_sim__faults_retried_once_created),
+		cmocka_unit_test(test_providers_kube_sim__ignore_changes_left_alone),
 		cmocka_unit_test(test_providers_kube_sim__parallel_reads),
 	};
 
