@@ -37,6 +37,7 @@ struct ikc_google_creds {
 	double expiry;       /* wall clock */
 	double renew_at;     /* wall clock time to fetch a new one */
 	int fixed;           /* a ready token: never renewed */
+	double clock_offset; /* tests: how far this "machine's" clock is off */
 };
 
 static void wipe_free(char *s)
@@ -365,7 +366,7 @@ static int fetch_token(ikc_google_creds *creds, ikc_http_client *client)
 	char *assertion = NULL, *body = NULL, *token = NULL;
 	const char *desc = NULL, *at;
 	char hint[160];
-	double now = ikc_time_now(), lifetime = 0;
+	double now = ikc_time_now() + creds->clock_offset, lifetime = 0;
 	int error;
 
 	error = ikc_google__assertion(&assertion, creds, (long)now);
@@ -450,7 +451,7 @@ done:
 int ikc_google_token(ikc_google_creds *creds, ikc_http_client *client,
 		     char **out)
 {
-	double now = ikc_time_now();
+	double now = ikc_time_now() + creds->clock_offset;
 	int error = 0;
 
 	*out = NULL;
@@ -484,4 +485,11 @@ void ikc_google_creds_invalidate(ikc_google_creds *creds)
 int ikc_google_token_fn(void *ctx, ikc_http_client *client, char **out)
 {
 	return ikc_google_token(ctx, client, out);
+}
+
+void ikc_google__set_clock_offset(ikc_google_creds *creds, double seconds)
+{
+	pthread_mutex_lock(&creds->lock);
+	creds->clock_offset = seconds;
+	pthread_mutex_unlock(&creds->lock);
 }

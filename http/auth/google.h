@@ -82,4 +82,10 @@ int ikc_google_token_fn(void *ctx, ikc_http_client *client, char **out);
  */
 int ikc_google__assertion(char **out, ikc_google_creds *creds, long now);
 
+/**
+ * Internal, for tests: makes `creds` behave as on a machine whose clock is
+ * `seconds` ahead (negative: behind) of the real time.
+ */
+void ikc_google__set_clock_offset(ikc_google_creds *creds, double seconds);
+
 #endif /* IKC_HTTP_AUTH_GOOGLE_H */

@@ -292,6 +292,31 @@ static void test_http_sim_auth__wrong_key_is_invalid_grant(void **state)
 	free(text);
 }
 
+static void test_http_sim_auth__clock_skew_is_named(void **state)
+{
+	ikc_google_creds *creds = NULL;
+	char *tok = NULL;
+
+	(void)state;
+	assert_int_equal(0, ikc_google_creds_from_file(&creds, g_sim.credentials));
+	/* This machine runs two hours fast: iat is in the server's future. */
+	ikc_google__set_clock_offset(creds, 7200);
+	assert_int_equal(IKC_EREMOTE, ikc_google_token(creds, g_admin, &tok));
+	assert_null(tok);
+	assert_contains(ikc_error_last(), "invalid_grant");
+	assert_contains(ikc_error_last(), "iat and exp");
+	assert_contains(ikc_error_last(), "clock is 7200 s ahead of the server's");
+	/* Behind by two hours: the assertion expired long ago. */
+	ikc_google__set_clock_offset(creds, -7200);
+	assert_int_equal(IKC_EREMOTE, ikc_google_token(creds, g_admin, &tok));
+	assert_contains(ikc_error_last(), "clock is 7200 s behind the server's");
+	/* A correct clock works with the same key. */
+	ikc_google__set_clock_offset(creds, 0);
+	assert_int_equal(0, ikc_google_token(creds, g_admin, &tok));
+	free(tok);
+	ikc_google_creds_free(creds);
+}
+
 static void test_http_sim_auth__made_up_token_is_unauthenticated(void **state)
 {
 	ikc_google_creds *fake = NULL;
@@ -863,6 +888,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_http_sim_auth__grant_then_cached),
 		cmocka_unit_test(test_http_sim_auth__concurrent_callers_grant_once),
 		cmocka_unit_test(test_http_sim_auth__wrong_key_is_invalid_grant),
+		cmocka_unit_test(test_http_sim_auth__clock_skew_is_named),
 		cmocka_unit_test(test_http_sim_auth__made_up_token_is_unauthenticated),
 	};
 	const struct CMUnitTest tls[] = {
