@@ -37,6 +37,7 @@ static struct fixture fx;
 
 static pthread_mutex_t progress_mu = PTHREAD_MUTEX_INITIALIZER;
 static int progress_lines;
+static int progress_with_percent;   /* "creating… (Creating cluster, 40%) 0s" */
 static char progress_last[512];
 
 static void on_progress(void *ctx, const char *address, const char *text)
@@ -44,6 +45,8 @@ static void on_progress(void *ctx, const char *address, const char *text)
 	(void)ctx;
 	pthread_mutex_lock(&progress_mu);
 	progress_lines++;
+	if (strstr(text, "creating\u2026 (") && strstr(text, "%) "))
+		progress_with_percent++;
 	snprintf(progress_last, sizeof(progress_last), "%s: %s", address, text);
 	pthread_mutex_unlock(&progress_mu);
 }
@@ -269,12 +272,14 @@ static void test_providers_gke__create_cluster_with_pool(void **state)
 	np_doc = pool_doc("np", "c1", 2, "e2-medium");
 	c1_target(&t);
 	progress_lines = 0;
+	progress_with_percent = 0;
 	check(fx.ops->create(&fx.env, &t, &op, &rid), "create");
 	assert_non_null(op);
 	assert_string_equal("projects/" PROJECT "/locations/" ZONE
 			    "/clusters/c1", rid);
 	check(fx.ops->wait(&fx.env, &t, 0, op), "wait");
 	assert_true(progress_lines > 0);
+	assert_true(progress_with_percent > 0);
 	assert_non_null(strstr(progress_last, "Cluster/c1: "));
 
 	/* One cluster create carrying the pool; no separate pool create. */
