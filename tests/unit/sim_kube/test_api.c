@@ -1212,6 +1212,197 @@ static void test_sim_kube_api__get_is_fast(void **state)
 	assert_true(ikc_time_monotonic() - t0 < 1.0);
 }
 
+
+static void test_sim_kube_api__apply_patch_dry_run_and_collections(void **state)
+{
+	sim_kube *k = *state;
+	json_object *o;
+	int st;
+
+	/* server-side apply (JSON body) creates, then merges */
+	o = call(k, "PATCH", "/api/v1/namespaces/default/configmaps/ssa",
+		 "fieldManager=kubectl&force=false", "application/apply-patch+yaml",
+		 "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"ssa\","
+		 "\"labels\":{\"a\":\"1\"}},\"data\":{\"k\":\"v\"}}", &st);
+	assert_int_equal(201, st);
+	assert_string_equal("v", str(o, "data.k"));
+	json_object_put(o);
+	o = call(k, "PATCH", "/api/v1/namespaces/default/configmaps/ssa",
+		 "fieldManager=kubectl", "application/apply-patch+yaml",
+		 "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"ssa\","
+		 "\"labels\":{\"a\":\"1\"}},\"data\":{\"k\":\"w\"}}", &st);
+	assert_int_equal(200, st);
+	assert_string_equal("w", str(o, "data.k"));
+	json_object_put(o);
+	/* dryRun=All validates and answers but stores nothing */
+	o = call(k, "POST", "/api/v1/namespaces/default/configmaps", "dryRun=All",
+		 "application/json",
+		 "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"dry\","
+		 "\"labels\":{\"a\":\"1\"}}}", &st);
+	assert_int_equal(201, st);
+	assert_string_equal("dry", str(o, "metadata.name"));
+	json_object_put(o);
+	o = call(k, "GET", "/api/v1/namespaces/default/configmaps/dry", NULL, NULL, NULL, &st);
+	assert_int_equal(404, st);
+	json_object_put(o);
+	json_object_put(create(k, "/api/v1/namespaces/default/configmaps",
+			       "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":"
+			       "{\"name\":\"other\",\"labels\":{\"a\":\"2\"}}}"));
+	/* DELETE on the collection with a selector */
+	o = call(k, "DELETE", "/api/v1/namespaces/default/configmaps", "labelSelector=a=1",
+		 NULL, NULL, &st);
+	assert_int_equal(200, st);
+	assert_string_equal("ConfigMapList", str(o, "kind"));
+	assert_int_equal(1, json_object_array_length(ikc_json_path(o, "items")));
+	json_object_put(o);
+	o = call(k, "GET", "/api/v1/namespaces/default/configmaps", NULL, NULL, NULL, &st);
+	assert_int_equal(1, json_object_array_length(ikc_json_path(o, "items")));
+	assert_string_equal("other", str(o, "items[0].metadata.name"));
+	json_object_put(o);
+	/* PUT under another name is a BadRequest */
+	o = call(k, "PUT", "/api/v1/namespaces/default/configmaps/other", NULL,
+		 "application/json",
+		 "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}",
+		 &st);
+	assert_int_equal(400, st);
+	assert_non_null(strstr(str(o, "message"), "does not match the name on the URL"));
+	json_object_put(o);
+	/* a cluster-scoped kind under a namespace does not exist */
+	o = call(k, "GET", "/api/v1/namespaces/default/nodes", NULL, NULL, NULL, &st);
+	assert_int_equal(404, st);
+	json_object_put(o);
+	o = call(k, "GET", "/api/v1/namespaces/default/status", NULL, NULL, NULL, &st);
+	assert_int_equal(200, st);
+	assert_string_equal("Namespace", str(o, "kind"));
+	json_object_put(o);
+}
+
+static void test_sim_kube_api__more_kinds(void **state)
+{
+	sim_kube *k = *state;
+	json_object *o;
+	int st;
+	sim_response resp;
+
+	o = create(k, "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers",
+		   "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"HorizontalPodAutoscaler\","
+		   "\"metadata\":{\"name\":\"h\"},\"spec\":{\"scaleTargetRef\":{\"apiVersion\":"
+		   "\"v1\",\"kind\":\"ReplicationController\",\"name\":\"nginx\"},"
+		   "\"minReplicas\":2,\"maxReplicas\":5,\"targetCPUUtilizationPercentage\":50}}");
+	assert_string_equal("autoscaling/v1", str(o, "apiVersion"));
+	assert_int_equal(50, num(o, "spec.targetCPUUtilizationPercentage"));
+	json_object_put(o);
+	o = call(k, "GET", "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/h",
+		 NULL, NULL, NULL, &st);
+	assert_string_equal("autoscaling/v2", str(o, "apiVersion"));
+	assert_int_equal(50, num(o, "spec.metrics[0].resource.target.averageUtilization"));
+	json_object_put(o);
+	o = create(k, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
+		   "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":"
+		   "{\"name\":\"l\"},\"spec\":{\"holderIdentity\":\"me\",\"leaseDurationSeconds\":15}}");
+	assert_string_equal("me", str(o, "spec.holderIdentity"));
+	json_object_put(o);
+	o = call(k, "PUT", "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/l",
+		 NULL, "application/json",
+		 "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":"
+		 "{\"name\":\"l\"},\"spec\":{\"holderIdentity\":\"you\"}}", &st);
+	assert_int_equal(200, st);
+	assert_string_equal("you", str(o, "spec.holderIdentity"));
+	json_object_put(o);
+	/* a running pod has a log; a pending one has not */
+	sim_kube_set_pool(k, "p", 1, NULL, NULL);
+	json_object_put(create(k, PODS,
+			       "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":"
+			       "\"solo\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}"));
+	o = call(k, "GET", PODS "/solo/log", NULL, NULL, NULL, &st);
+	assert_int_equal(400, st);
+	json_object_put(o);
+	sim_kube_tick(k, 1);
+	o = call(k, "GET", PODS "/solo", NULL, NULL, NULL, &st);
+	assert_string_equal("ContainerCreating",
+			    str(o, "status.containerStatuses[0].state.waiting.reason"));
+	json_object_put(o);
+	sim_kube_tick(k, 9);
+	send_req(k, "GET", PODS "/solo/log", NULL, NULL, NULL, NULL, &resp);
+	assert_int_equal(200, resp.status);
+	assert_string_equal("text/plain", resp.content_type);
+	assert_non_null(strstr(resp.body, "solo"));
+	sim_response_dispose(&resp);
+}
+
+static void test_sim_kube_api__node_loss_reschedules(void **state)
+{
+	sim_kube *k = *state;
+	json_object *o;
+	int st;
+	size_t i;
+
+	sim_kube_set_pool(k, "a", 2, "e2-standard-4", "europe-west1-b");
+	json_object_put(create(k, RCS, RC));
+	sim_kube_tick(k, 1);
+	sim_kube_tick(k, 10);
+	assert_int_equal(2, count_pods(k, "Running"));
+	sim_kube_set_pool(k, "a", 1, "e2-standard-4", "europe-west1-b");
+	sim_kube_tick(k, 11);
+	sim_kube_tick(k, 20);
+	assert_int_equal(2, count_pods(k, "Running"));
+	o = call(k, "GET", "/api/v1/nodes", NULL, NULL, NULL, &st);
+	assert_int_equal(1, json_object_array_length(ikc_json_path(o, "items")));
+	assert_string_equal("4", str(o, "items[0].status.capacity.cpu"));
+	json_object_put(o);
+	o = call(k, "GET", PODS, NULL, NULL, NULL, &st);
+	for (i = 0; i < 2; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "items[%zu].spec.nodeName", i);
+		assert_non_null(strstr(str(o, path), "gke-demo-a-"));
+	}
+	assert_string_equal(str(o, "items[0].spec.nodeName"), str(o, "items[1].spec.nodeName"));
+	json_object_put(o);
+}
+
+static void test_sim_kube_api__watch_as_table_from_version(void **state)
+{
+	sim_kube *k = *state;
+	sim_response resp;
+	char buf[65536], *rv;
+	ikc_buf all = IKC_BUF_INIT(1 << 20);
+	ssize_t n;
+	int st, i;
+	json_object *o;
+	char q[64];
+
+	json_object_put(create(k, "/api/v1/namespaces/default/configmaps",
+			       "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":"
+			       "{\"name\":\"old\"}}"));
+	o = call(k, "GET", "/api/v1/namespaces/default/configmaps", NULL, NULL, NULL, &st);
+	rv = strdup(str(o, "metadata.resourceVersion"));
+	json_object_put(o);
+	snprintf(q, sizeof(q), "watch=true&resourceVersion=%s&timeoutSeconds=1", rv);
+	send_req(k, "GET", "/api/v1/namespaces/default/configmaps", q, NULL,
+		 "application/json;as=Table;v=v1;g=meta.k8s.io,application/json", NULL, &resp);
+	assert_non_null(resp.stream);
+	json_object_put(create(k, "/api/v1/namespaces/default/configmaps",
+			       "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":"
+			       "{\"name\":\"new\"},\"data\":{\"a\":\"b\"}}"));
+	for (i = 0; i < 1000; i++) {
+		n = resp.stream(resp.stream_ctx, buf, 7);   /* tiny reads still work */
+		if (n < 0)
+			break;
+		assert_int_equal(0, ikc_buf_put(&all, buf, (size_t)n));
+		if (all.len && strstr(all.ptr, "\n"))
+			break;
+	}
+	assert_non_null(all.ptr);
+	/* only the newer object, as a Table row */
+	assert_null(strstr(all.ptr, "\"old\""));
+	assert_non_null(strstr(all.ptr, "{\"type\":\"ADDED\",\"object\":{\"kind\":\"Table\""));
+	assert_non_null(strstr(all.ptr, "\"cells\":[\"new\",1,"));
+	ikc_buf_dispose(&all);
+	sim_response_dispose(&resp);
+	free(rv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1241,6 +1432,10 @@ int main(void)
 		T(watch_streams_events),
 		T(watch_outlives_cluster),
 		T(get_is_fast),
+		T(apply_patch_dry_run_and_collections),
+		T(more_kinds),
+		T(node_loss_reschedules),
+		T(watch_as_table_from_version),
 #undef T
 	};
 
