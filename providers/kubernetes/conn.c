@@ -342,6 +342,12 @@ static int conn_from_kubeconfig(ikc_kube_conn **out, ikc_provider_env *env)
 		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_PROVIDER,
 					  "kubeconfig context \"%s\": cluster "
 					  "has no server", ctxname);
+	if (!ikc_str_startswith(server, "https://"))
+		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_PROVIDER,
+					  "kubeconfig context \"%s\": server "
+					  "\"%s\" is not https://: ikc sends "
+					  "credentials over TLS only", ctxname,
+					  server);
 	if (kc_true(cl, "insecure-skip-tls-verify"))
 		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_PROVIDER,
 					  "kubeconfig context \"%s\": "

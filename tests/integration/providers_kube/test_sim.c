@@ -617,6 +617,24 @@ static void test_providers_kube_sim__kubeconfig_target(void **state)
 		free(kcpath);
 	}
 
+	/* nor can TLS itself */
+	kc = kubeconfig_for(W.c1, token, 0);
+	{
+		char *http = ikc_asprintf("http://%s",
+					  ikc_json_str(W.c1, "endpoint"));
+
+		assert_int_equal(0, ikc_json_set_path(
+				    kc, "clusters[0].cluster.server",
+				    json_object_new_string(http)));
+		free(http);
+	}
+	env.kubeconfig = kc;
+	env.kube_context = NULL;
+	assert_int_equal(IKC_EINVALID, K()->read(&env, &t, &live));
+	assert_non_null(strstr(ikc_error_last(), "not https://"));
+	ikc_kube__env_dispose(&env);
+	json_object_put(kc);
+
 	/* TLS verification cannot be turned off */
 	kc = kubeconfig_for(W.c1, token, 1);
 	env.kubeconfig = kc;
