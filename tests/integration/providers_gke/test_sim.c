@@ -753,6 +753,36 @@ static void test_providers_gke__read_missing(void **state)
 	json_object_put(doc);
 }
 
+/* A deadline shorter than the operation: IKC_ETIMEOUT naming it. */
+static void test_providers_gke__wait_deadline(void **state)
+{
+	ikc_provider_env hasty;
+	ikc_target t;
+	json_object *doc;
+	char *op = NULL, *rid = NULL;
+
+	(void)state;
+	doc = cluster_doc("c3", "\"initialNodeCount\": 1");
+	target(&t, doc);
+	check(fx.ops->create(&fx.env, &t, &op, &rid), "create");
+	env_init(&hasty);
+	hasty.gke_cluster_deadline = 0.1;
+	assert_int_equal(IKC_ETIMEOUT, fx.ops->wait(&hasty, &t, 0, op));
+	assert_non_null(strstr(ikc_error_last(), op));
+	assert_non_null(strstr(ikc_error_last(), "CREATE_CLUSTER"));
+	ikc_gke__env_dispose(&hasty);
+	/* with the usual deadline it completes, and goes away again */
+	check(fx.ops->wait(&fx.env, &t, 0, op), "wait");
+	free(op);
+	op = NULL;
+	check(fx.ops->remove(&fx.env, &t, &op), "remove");
+	check(fx.ops->wait(&fx.env, &t, 1, op), "wait for delete");
+	free(op);
+	free(rid);
+	target_done(&t);
+	json_object_put(doc);
+}
+
 /* Create, forget everything but the operation name, wait in a fresh env. */
 static void test_providers_gke__resume_wait_by_operation(void **state)
 {
@@ -814,6 +844,7 @@ int main(void)
 		cmocka_unit_test(test_providers_gke__create_and_remove_pool),
 		cmocka_unit_test(test_providers_gke__remove_cluster),
 		cmocka_unit_test(test_providers_gke__read_missing),
+		cmocka_unit_test(test_providers_gke__wait_deadline),
 		cmocka_unit_test(test_providers_gke__resume_wait_by_operation),
 	};
 
