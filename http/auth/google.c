@@ -313,9 +313,14 @@ static void clock_hint(char *buf, size_t len, const ikc_http_response *resp,
 	if (server != (time_t)-1) {
 		skew = (double)server - sent_at;
 		if (fabs(skew) > SKEW_WARN) {
-			snprintf(buf, len, " (this machine's clock is %.0f s "
-				 "%s the server's: correct it, e.g. with NTP)",
-				 fabs(skew), skew > 0 ? "behind" : "ahead of");
+			/* Date has whole seconds: speak in round numbers. */
+			int mins = fabs(skew) >= 120;
+
+			snprintf(buf, len, " (this machine's clock is about "
+				 "%.0f %s %s the server's: correct it, e.g. "
+				 "with NTP)", mins ? fabs(skew) / 60 :
+				 fabs(skew), mins ? "min" : "s",
+				 skew > 0 ? "behind" : "ahead of");
 			return;
 		}
 	}

@@ -305,11 +305,11 @@ static void test_http_sim_auth__clock_skew_is_named(void **state)
 	assert_null(tok);
 	assert_contains(ikc_error_last(), "invalid_grant");
 	assert_contains(ikc_error_last(), "iat and exp");
-	assert_contains(ikc_error_last(), "clock is 7200 s ahead of the server's");
+	assert_contains(ikc_error_last(), "clock is about 120 min ahead of the server's");
 	/* Behind by two hours: the assertion expired long ago. */
 	ikc_google__set_clock_offset(creds, -7200);
 	assert_int_equal(IKC_EREMOTE, ikc_google_token(creds, g_admin, &tok));
-	assert_contains(ikc_error_last(), "clock is 7200 s behind the server's");
+	assert_contains(ikc_error_last(), "clock is about 120 min behind the server's");
 	/* A correct clock works with the same key. */
 	ikc_google__set_clock_offset(creds, 0);
 	assert_int_equal(0, ikc_google_token(creds, g_admin, &tok));
