@@ -896,6 +896,17 @@ static void do_delete(rq *r)
 		respond_obj(r, 200, o);
 		goto done;
 	}
+	if (strcmp(r->sk->kind, "Namespace") == 0 &&
+	    (strcmp(r->name, "default") == 0 || strcmp(r->name, "kube-system") == 0 ||
+	     strcmp(r->name, "kube-public") == 0)) {
+		char *m = ikc_asprintf("namespaces \"%s\" is forbidden: this namespace "
+				       "may not be deleted", r->name);
+
+		status_fail(r->resp, 403, "Forbidden", m ? m : "forbidden",
+			    details(r->kd, r->name, NULL));
+		free(m);
+		goto done;
+	}
 	if (strcmp(r->sk->kind, "Namespace") == 0) {
 		json_object *copy = ikc_json_copy(o->obj);
 		char ts[32];

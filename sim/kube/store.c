@@ -486,6 +486,26 @@ static void add_namespace(struct sim_kube *k, const char *name)
 	kube__put(k, kd, ns);
 }
 
+/* The API server's own Service, first address of the service range. */
+static void add_kubernetes_service(struct sim_kube *k)
+{
+	const kube_kind *kd = kube__kind_by_store("services");
+	json_object *svc = json_tokener_parse(
+		"{\"kind\":\"Service\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":"
+		"\"kubernetes\",\"namespace\":\"default\",\"labels\":{\"component\":"
+		"\"apiserver\",\"provider\":\"kubernetes\"}},\"spec\":{\"ports\":[{"
+		"\"name\":\"https\",\"protocol\":\"TCP\",\"port\":443,\"targetPort\":443}],"
+		"\"clusterIP\":\"34.118.224.1\",\"clusterIPs\":[\"34.118.224.1\"],"
+		"\"type\":\"ClusterIP\",\"sessionAffinity\":\"None\",\"ipFamilies\":"
+		"[\"IPv4\"],\"ipFamilyPolicy\":\"SingleStack\",\"internalTrafficPolicy\":"
+		"\"Cluster\"},\"status\":{\"loadBalancer\":{}}}");
+
+	if (!svc)
+		return;
+	kube__stamp(svc);
+	kube__put(k, kd, svc);
+}
+
 sim_kube *sim_kube_new(const char *cluster_name, const char *version)
 {
 	struct sim_kube *k = alloc_kube(cluster_name, version);
@@ -496,6 +516,8 @@ sim_kube *sim_kube_new(const char *cluster_name, const char *version)
 	add_namespace(k, "kube-node-lease");
 	add_namespace(k, "kube-public");
 	add_namespace(k, "kube-system");
+	add_kubernetes_service(k);
+	k->dirty = 1;
 	return k;
 }
 

@@ -958,6 +958,17 @@ static void test_sim_kube_api__namespace_termination(void **state)
 	o = call(k, "GET", "/api/v1/namespaces/gone", NULL, NULL, NULL, &st);
 	assert_int_equal(404, st);
 	json_object_put(o);
+	/* the system namespaces stay */
+	o = call(k, "DELETE", "/api/v1/namespaces/default", NULL, NULL, NULL, &st);
+	assert_int_equal(403, st);
+	assert_string_equal("namespaces \"default\" is forbidden: this namespace may not "
+			    "be deleted", str(o, "message"));
+	json_object_put(o);
+	/* as in a real cluster, the API server has its Service in default */
+	o = call(k, "GET", SVCS "/kubernetes", NULL, NULL, NULL, &st);
+	assert_int_equal(200, st);
+	assert_string_equal("34.118.224.1", str(o, "spec.clusterIP"));
+	json_object_put(o);
 	/* creating into a namespace that does not exist is NotFound */
 	o = call(k, "POST", "/api/v1/namespaces/gone/configmaps", NULL, "application/json",
 		 "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"d\"}}",
