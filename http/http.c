@@ -343,9 +343,7 @@ static CURL *easy_checkout(ikc_http_client *c)
 	if (c->neasy)
 		h = c->easy_pool[--c->neasy];
 	pthread_mutex_unlock(&c->lock);
-	if (h)
-		curl_easy_reset(h);
-	else
+	if (!h)
 		h = curl_easy_init();
 	return h;
 }
@@ -354,6 +352,9 @@ static void easy_checkin(ikc_http_client *c, CURL *h)
 {
 	if (!h)
 		return;
+	/* Drop pointers into the finished request (error buffer, headers,
+	 * body) before the handle waits in the pool. */
+	curl_easy_reset(h);
 	pthread_mutex_lock(&c->lock);
 	if (c->neasy < POOL_EASY_MAX) {
 		c->easy_pool[c->neasy++] = h;
