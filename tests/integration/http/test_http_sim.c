@@ -586,6 +586,34 @@ static void test_http_sim_retry__oversized_body_is_refused(void **state)
 	ikc_http_client_free(small);
 }
 
+static void test_http_sim_retry__timeout_per_attempt(void **state)
+{
+	const char *rule = "slow:times=1:ms=1500:route=GET /v1/*";
+	ikc_http_retry once = { 1, 0, 0, 0, NULL, NULL };
+	ikc_http_request req;
+	ikc_http_response resp = IKC_HTTP_RESPONSE_INIT;
+	char url[512];
+
+	(void)state;
+	/* One attempt, 0.3 s allowed, the answer takes 1.5 s: timeout. */
+	faults(rule);
+	gke_req(&req, url, sizeof(url), "clusters");
+	req.timeout = 0.3;
+	req.retry = &once;
+	assert_int_equal(IKC_ETIMEOUT, ikc_http_do(g_admin, &req, &resp));
+	assert_true(resp.elapsed < 1.0);
+	assert_contains(ikc_error_last(), "/clusters");
+	/* With retries the timed-out attempt is repeated and succeeds. */
+	faults(rule);
+	req.retry = NULL;
+	assert_int_equal(0, ikc_http_do(g_admin, &req, &resp));
+	assert_int_equal(200, resp.status);
+	assert_int_equal(2, resp.attempts);
+	assert_true(resp.elapsed < 1.4);
+	faults(NULL);
+	ikc_http_response_dispose(&resp);
+}
+
 static int hook_calls;
 
 static int retry_404(void *ctx, const ikc_http_response *resp)
@@ -902,6 +930,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_http_sim_retry__429_retry_after_is_honoured),
 		cmocka_unit_test(test_http_sim_retry__dropped_connection_is_retried),
 		cmocka_unit_test(test_http_sim_retry__oversized_body_is_refused),
+		cmocka_unit_test(test_http_sim_retry__timeout_per_attempt),
 		cmocka_unit_test(test_http_sim_retry__hook_and_deadline),
 	};
 	const struct CMUnitTest many[] = {
