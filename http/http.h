@@ -54,7 +54,9 @@ enum {
  * negative when the transport failed) and answers IKC_HTTP_RETRY_*.  The
  * default retries 429, 500, 502, 503 and dropped/refused/timed-out
  * connections.  GKE providers use it to retry 400 FAILED_PRECONDITION.
- * Called on the thread that made the call.
+ * Called on the thread that made the call.  The defaults apply to every
+ * method: a POST whose connection dropped may have been carried out, so a
+ * caller that cannot tolerate a repeat sets max_tries = 1 or a hook.
  */
 typedef int (*ikc_http_retry_fn)(void *ctx, const ikc_http_response *resp);
 
