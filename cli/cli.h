@@ -62,5 +62,7 @@ int ikc_cmd_force_unlock(struct ikc_cli *cli);
 int ikc_cmd_apply(struct ikc_cli *cli);
 int ikc_cmd_destroy(struct ikc_cli *cli);
 int ikc_cmd_import(struct ikc_cli *cli);
+/** ikc apply PLANFILE (cmd_saved.c). */
+int ikc_cmd_apply_saved(struct ikc_cli *cli);
 
 #endif /* IKC_CLI_CLI_H */

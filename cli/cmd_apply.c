@@ -53,8 +53,11 @@ static int apply_or_destroy(struct ikc_cli *cli, int destroy)
 
 	memset(&r, 0, sizeof(r));
 	if (cli->nargs) {
-		ikc_cli_error("applying a saved plan file is not supported yet");
-		return IKC_EXIT_ERROR;
+		if (destroy) {
+			ikc_cli_error("destroy takes no arguments");
+			return IKC_EXIT_ERROR;
+		}
+		return ikc_cmd_apply_saved(cli);   /* ikc apply PLANFILE */
 	}
 	if (!cli->refresh) {
 		ikc_cli_error("%s always reads the live state (--refresh=false is for plan)",
