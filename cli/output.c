@@ -3,14 +3,21 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "util/errors.h"
+#include "util/log.h"
 
+/* Every message goes through the redactor: errors quote URLs and servers. */
 static void vprint(const char *kind, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "ikc: %s: ", kind);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char raw[8192];
+	char *clean;
+
+	(void)vsnprintf(raw, sizeof(raw), fmt, ap);
+	clean = ikc_redact(raw);
+	fprintf(stderr, "ikc: %s: %s\n", kind, clean ? clean : raw);
+	free(clean);
 }
 
 void ikc_cli_error(const char *fmt, ...)
