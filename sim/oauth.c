@@ -10,6 +10,7 @@
 #include "sim/server.h"
 #include "util/clock.h"
 #include "util/json.h"
+#include "util/str.h"
 
 #define GOOGLE_TOKEN_URL "https://oauth2.googleapis.com/token"
 #define TOKEN_TTL 3599
@@ -182,8 +183,13 @@ static json_object *decode_part(const char *s, size_t len)
 	return obj;
 }
 
-/* Checks a JWT-bearer assertion; NULL when good, else the error_description. */
-static const char *check_assertion(const char *jwt, const char **error)
+/*
+ * Checks a JWT-bearer assertion; NULL when good, else the error_description.
+ * *audience is set (owned) when the assertion asks for an ID token (Google's
+ * target_audience variant of the grant) instead of an access token.
+ */
+static const char *check_assertion(const char *jwt, const char **error,
+				   char **audience)
 {
 	const char *dot1 = strchr(jwt, '.'), *dot2, *aud, *iss, *scope;
 	json_object *hdr = NULL, *claims = NULL, *v;
@@ -241,7 +247,11 @@ static const char *check_assertion(const char *jwt, const char **error)
 	    exp < now - CLOCK_SKEW)
 		goto timeframe;
 	scope = ikc_json_str(claims, "scope");
-	if (!scope || !*scope) {
+	if ((!scope || !*scope) && ikc_json_str(claims, "target_audience")) {
+		*audience = strdup(ikc_json_str(claims, "target_audience"));
+		if (!*audience)
+			bad = "out of memory";
+	} else if (!scope || !*scope) {
 		*error = "invalid_scope";
 		bad = "Invalid OAuth scope or ID token audience provided.";
 	}
@@ -257,9 +267,55 @@ done:
 	return bad;
 }
 
+/* An ID token (RS256 JWT signed with the service-account key) for `aud`. */
+static char *make_id_token(const char *aud)
+{
+	json_object *hdr = json_object_new_object(), *cl = json_object_new_object();
+	char *h64 = NULL, *c64 = NULL, *input = NULL, *s64 = NULL, *out = NULL;
+	unsigned char *sig = NULL;
+	size_t siglen;
+	long now = (long)ikc_time_now();
+	const char *text;
+
+	if (!hdr || !cl)
+		goto done;
+	json_object_object_add(hdr, "alg", json_object_new_string("RS256"));
+	json_object_object_add(hdr, "typ", json_object_new_string("JWT"));
+	json_object_object_add(hdr, "kid", json_object_new_string(sim_cfg.sa_key_id));
+	json_object_object_add(cl, "iss",
+			       json_object_new_string("https://accounts.google.com"));
+	json_object_object_add(cl, "aud", json_object_new_string(aud));
+	json_object_object_add(cl, "azp", json_object_new_string(sim_cfg.sa_email));
+	json_object_object_add(cl, "sub", json_object_new_string(sim_cfg.sa_email));
+	json_object_object_add(cl, "email", json_object_new_string(sim_cfg.sa_email));
+	json_object_object_add(cl, "email_verified", json_object_new_boolean(1));
+	json_object_object_add(cl, "iat", json_object_new_int64(now));
+	json_object_object_add(cl, "exp", json_object_new_int64(now + TOKEN_TTL + 1));
+	text = json_object_to_json_string_ext(hdr, JSON_C_TO_STRING_PLAIN);
+	h64 = sim_b64url_encode(text, strlen(text));
+	text = json_object_to_json_string_ext(cl, JSON_C_TO_STRING_PLAIN |
+						  JSON_C_TO_STRING_NOSLASHESCAPE);
+	c64 = sim_b64url_encode(text, strlen(text));
+	input = h64 && c64 ? ikc_asprintf("%s.%s", h64, c64) : NULL;
+	if (!input || sim_pki_sign_rs256(&sig, &siglen, sim_cfg.sa_key, input,
+					 strlen(input)) < 0)
+		goto done;
+	s64 = sim_b64url_encode(sig, siglen);
+	out = s64 ? ikc_asprintf("%s.%s", input, s64) : NULL;
+done:
+	json_object_put(hdr);
+	json_object_put(cl);
+	free(h64);
+	free(c64);
+	free(input);
+	free(s64);
+	free(sig);
+	return out;
+}
+
 void sim_oauth_token(const sim_request *req, sim_response *resp)
 {
-	char *grant = NULL, *assertion = NULL;
+	char *grant = NULL, *assertion = NULL, *audience = NULL, *id_token;
 	const char *bad, *error;
 	char token[96];
 	json_object *o;
@@ -281,9 +337,19 @@ void sim_oauth_token(const sim_request *req, sim_response *resp)
 		oauth_error(resp, 400, "invalid_request", "Missing assertion.");
 		goto done;
 	}
-	bad = check_assertion(assertion, &error);
+	bad = check_assertion(assertion, &error, &audience);
 	if (bad) {
 		oauth_error(resp, 400, error, bad);
+		goto done;
+	}
+	if (audience) {
+		id_token = make_id_token(audience);
+		o = json_object_new_object();
+		if (o && id_token)
+			json_object_object_add(o, "id_token",
+					       json_object_new_string(id_token));
+		free(id_token);
+		sim_respond_json(resp, id_token ? 200 : 500, o);
 		goto done;
 	}
 	if (sim_tokens_mint(token, sizeof(token), TOKEN_TTL + 1) < 0) {
@@ -303,4 +369,5 @@ void sim_oauth_token(const sim_request *req, sim_response *resp)
 done:
 	free(grant);
 	free(assertion);
+	free(audience);
 }

@@ -250,6 +250,52 @@ done:
 	return error;
 }
 
+int sim_pki_sign_rs256(unsigned char **sig, size_t *siglen, const char *key_pem,
+		       const void *data, size_t len)
+{
+	EVP_PKEY *key = key_from_pem(key_pem);
+	EVP_MD_CTX *md = NULL;
+	unsigned char *out = NULL;
+	size_t n = 0;
+	int error = IKC_ERROR;
+
+	*sig = NULL;
+	*siglen = 0;
+	if (!key)
+		return ikc_error_set(IKC_ERR_SIM, "cannot read signing key");
+	md = EVP_MD_CTX_new();
+	if (!md || EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) != 1 ||
+	    EVP_DigestSign(md, NULL, &n, data, len) != 1)
+		goto done;
+	out = malloc(n);
+	if (!out || EVP_DigestSign(md, out, &n, data, len) != 1)
+		goto done;
+	*sig = out;
+	*siglen = n;
+	out = NULL;
+	error = 0;
+done:
+	if (error < 0)
+		ikc_error_set(IKC_ERR_SIM, "cannot sign");
+	free(out);
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(key);
+	return error;
+}
+
+char *sim_b64url_encode(const void *data, size_t len)
+{
+	char *out = sim_b64_encode(data, len);
+	size_t i, j = 0;
+
+	if (!out)
+		return NULL;
+	for (i = 0; out[i] && out[i] != '='; i++)
+		out[j++] = out[i] == '+' ? '-' : out[i] == '/' ? '_' : out[i];
+	out[j] = '\0';
+	return out;
+}
+
 char *sim_b64_encode(const void *data, size_t len)
 {
 	size_t n = 4 * ((len + 2) / 3) + 1;

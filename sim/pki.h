@@ -32,6 +32,16 @@ int sim_pki_make_rsa(char **key_pem);
 int sim_pki_verify_rs256(const char *key_pem, const void *data, size_t len,
 			 const unsigned char *sig, size_t siglen);
 
+/**
+ * Signs `data` with RS256 using the private key `key_pem`.  *sig (owned) and
+ * *siglen receive the signature.  0 or IKC_ERROR.
+ */
+int sim_pki_sign_rs256(unsigned char **sig, size_t *siglen, const char *key_pem,
+		       const void *data, size_t len);
+
+/** base64url without padding of `len` bytes; owned, NULL on OOM. */
+char *sim_b64url_encode(const void *data, size_t len);
+
 /** Standard base64 (with padding, no newlines) of `len` bytes; owned, NULL on OOM. */
 char *sim_b64_encode(const void *data, size_t len);
 

@@ -529,6 +529,8 @@ static void op_finish(struct sim_op *op, const char *failure, int code)
 
 	op->finished = 1;
 	set_status(op->obj, "DONE");
+	/* gcloud prints a finished operation's detail as a warning. */
+	json_object_object_del(op->obj, "detail");
 	sim_world__now_text(when);
 	set_str(op->obj, "endTime", when);
 	op_progress(op, 1);
