@@ -320,6 +320,51 @@ static void set_kind(rq *r, json_object *obj)
 	free(av);
 }
 
+/*
+ * fieldValidation: Strict refuses unknown fields (400); Warn (the default)
+ * drops them and answers with a Warning header; Ignore drops them silently.
+ * -1 when answered.
+ */
+static int field_check(rq *r, json_object *obj)
+{
+	const char *mode = q(r, "fieldValidation");
+	json_object *unknown;
+	ikc_buf msg = IKC_BUF_INIT(1 << 20), warn = IKC_BUF_INIT(1 << 20);
+	size_t i, n;
+
+	unknown = kube__unknown_fields(r->kd, obj, !(mode && strcmp(mode, "Strict") == 0));
+	if (!unknown)
+		return 0;
+	if (mode && strcmp(mode, "Ignore") == 0) {
+		json_object_put(unknown);
+		return 0;
+	}
+	n = json_object_array_length(unknown);
+	for (i = 0; i < n; i++) {
+		const char *f = json_object_get_string(json_object_array_get_idx(unknown, i));
+
+		(void)ikc_buf_printf(&msg, "%sunknown field \"%s\"", i ? ", " : "", f);
+		(void)ikc_buf_printf(&warn, "%s299 - \"unknown field \\\"%s\\\"\"",
+				     i ? ", " : "", f);
+	}
+	json_object_put(unknown);
+	if (mode && strcmp(mode, "Strict") == 0) {
+		char *m = ikc_asprintf("strict decoding error: %s", msg.ptr ? msg.ptr : "");
+
+		err_bad(r, m ? m : "strict decoding error");
+		free(m);
+		ikc_buf_dispose(&msg);
+		ikc_buf_dispose(&warn);
+		return -1;
+	}
+	free(r->resp->extra_header_name);
+	free(r->resp->extra_header_value);
+	r->resp->extra_header_name = strdup("Warning");
+	r->resp->extra_header_value = ikc_buf_detach(&warn);
+	ikc_buf_dispose(&msg);
+	return 0;
+}
+
 /* ---- verbs ---- */
 
 static kube_obj *lookup(rq *r, const char *name)
@@ -368,6 +413,8 @@ static void do_create(rq *r)
 		free(m);
 		goto done;
 	}
+	if (field_check(r, obj) < 0)
+		goto done;
 	if (r->kd != r->sk && strcmp(r->kd->kind, "HorizontalPodAutoscaler") == 0)
 		hpa_from_v1(obj);
 	if (ns_check(r, obj) < 0)
@@ -487,6 +534,10 @@ static void apply_update(rq *r, kube_obj *o, json_object *nobj,
 
 	if (!json_object_is_type(nobj, json_type_object)) {
 		err_bad(r, "the body must be a JSON object");
+		json_object_put(nobj);
+		return;
+	}
+	if (mode == UPD_MAIN && !answer_scale && field_check(r, nobj) < 0) {
 		json_object_put(nobj);
 		return;
 	}

@@ -135,6 +135,17 @@ void kube__pod_admit(json_object *pod);
 /** Status a new object starts with. Owned. */
 json_object *kube__initial_status(const kube_kind *kd, json_object *obj);
 
+/* ---- fields.c ---- */
+
+/**
+ * Paths of fields `obj` has that its kind does not know ("spec.replicaz",
+ * "spec.template.spec.containers[0].imagez"), as an owned array of strings;
+ * NULL when there are none.  With `prune` they are also removed from `obj`,
+ * as the API server drops fields it does not know.
+ */
+json_object *kube__unknown_fields(const kube_kind *kd, json_object *obj,
+				  int prune);
+
 /* ---- selector.c ---- */
 
 typedef struct kube_selector kube_selector;

@@ -1414,6 +1414,46 @@ static void test_sim_kube_api__watch_as_table_from_version(void **state)
 	free(rv);
 }
 
+
+static void test_sim_kube_api__field_validation(void **state)
+{
+	sim_kube *k = *state;
+	static const char typo[] =
+		"{\"apiVersion\":\"v1\",\"kind\":\"ReplicationController\",\"metadata\":"
+		"{\"name\":\"t\"},\"spec\":{\"replicaz\":3,\"selector\":{\"app\":\"t\"},"
+		"\"template\":{\"metadata\":{\"labels\":{\"app\":\"t\"}},\"spec\":"
+		"{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"imagez\":\"j\"}]}}}}";
+	sim_response resp;
+	json_object *o;
+	int st;
+
+	o = call(k, "POST", RCS, "fieldValidation=Strict", "application/json", typo, &st);
+	assert_int_equal(400, st);
+	assert_string_equal("BadRequest", str(o, "reason"));
+	assert_string_equal("strict decoding error: unknown field \"spec.replicaz\", unknown "
+			    "field \"spec.template.spec.containers[0].imagez\"", str(o, "message"));
+	json_object_put(o);
+	/* without Strict the unknown fields are dropped, with a warning */
+	send_req(k, "POST", RCS, NULL, "application/json", NULL, typo, &resp);
+	assert_int_equal(201, resp.status);
+	assert_string_equal("Warning", resp.extra_header_name);
+	assert_string_equal("299 - \"unknown field \\\"spec.replicaz\\\"\", 299 - \"unknown "
+			    "field \\\"spec.template.spec.containers[0].imagez\\\"\"",
+			    resp.extra_header_value);
+	assert_null(strstr(resp.body, "replicaz"));
+	assert_null(strstr(resp.body, "imagez"));
+	assert_non_null(strstr(resp.body, "\"replicas\":1"));
+	sim_response_dispose(&resp);
+	o = call(k, "PATCH", RCS "/t", "fieldValidation=Strict", "application/merge-patch+json",
+		 "{\"spec\":{\"minReadySecondz\":1}}", &st);
+	assert_int_equal(400, st);
+	json_object_put(o);
+	o = call(k, "PATCH", RCS "/t", "fieldValidation=Strict", "application/merge-patch+json",
+		 "{\"spec\":{\"minReadySeconds\":1}}", &st);
+	assert_int_equal(200, st);
+	json_object_put(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1447,6 +1487,7 @@ int main(void)
 		T(more_kinds),
 		T(node_loss_reschedules),
 		T(watch_as_table_from_version),
+		T(field_validation),
 #undef T
 	};
 
