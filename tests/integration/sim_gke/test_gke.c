@@ -797,6 +797,169 @@ static int teardown_group(void **state)
 	return 0;
 }
 
+/* ---- more of the API surface ---- */
+
+static char *op_of(struct resp *r)
+{
+	char *op;
+
+	if (r->status != 200)
+		fprintf(stderr, "unexpected: %ld %s\n", r->status, r->body);
+	assert_int_equal(r->status, 200);
+	op = strdup(jstr(r->json, "name"));
+	resp_free(r);
+	return op;
+}
+
+static void test_sim_gke_api__labels_update_cancel_legacy(void **state)
+{
+	char url[512], body[256], fp[32], *op;
+	struct resp r;
+	json_object *done, *pool;
+
+	(void)state;
+	sim_up("--speed 200");
+	op = create_cluster("{\"cluster\":{\"name\":\"api\",\"initialNodeCount\":1,"
+			    "\"nodeConfig\":{\"diskSizeGb\":\"50\"},"
+			    "\"resourceLabels\":{\"env\":\"test\"}}}");
+	wait_ok(op);
+	free(op);
+
+	/* proto3 JSON: int32 as numbers, int64 as strings, empty messages kept. */
+	http(&r, "GET", gke_url("clusters/api/nodePools/default-pool"), g_sim.ca,
+	     g_token, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(json_object_is_type(jget(jget(r.json, "config"), "diskSizeGb"),
+					json_type_int));
+	assert_int_equal(json_object_get_int(jget(jget(r.json, "config"),
+						  "diskSizeGb")), 50);
+	assert_true(json_object_is_type(jget(r.json, "autoscaling"),
+					json_type_object));
+	assert_int_equal(json_object_object_length(jget(r.json, "autoscaling")), 0);
+	resp_free(&r);
+
+	/* setResourceLabels needs the current fingerprint. */
+	http(&r, "GET", gke_url("clusters/api"), g_sim.ca, g_token, NULL, NULL);
+	snprintf(fp, sizeof(fp), "%s", jstr(r.json, "labelFingerprint"));
+	resp_free(&r);
+	http(&r, "POST", gke_url("clusters/api:setResourceLabels"), g_sim.ca,
+	     g_token, NULL, "{\"resourceLabels\":{\"env\":\"prod\"},"
+	     "\"labelFingerprint\":\"00000000\"}");
+	assert_int_equal(r.status, 400);
+	resp_free(&r);
+	snprintf(body, sizeof(body), "{\"resourceLabels\":{\"env\":\"prod\"},"
+		 "\"labelFingerprint\":\"%s\"}", fp);
+	http(&r, "POST", gke_url("clusters/api:setResourceLabels"), g_sim.ca,
+	     g_token, NULL, body);
+	op = op_of(&r);
+	wait_ok(op);
+	free(op);
+	http(&r, "GET", gke_url("clusters/api"), g_sim.ca, g_token, NULL, NULL);
+	assert_string_equal(jstr(jget(r.json, "resourceLabels"), "env"), "prod");
+	assert_string_not_equal(jstr(r.json, "labelFingerprint"), fp);
+	resp_free(&r);
+
+	/* One desired* field per update; a version alias resolves. */
+	http(&r, "PUT", gke_url("clusters/api"), g_sim.ca, g_token, NULL,
+	     "{\"update\":{\"desiredMasterVersion\":\"1.31\","
+	     "\"desiredLoggingService\":\"none\"}}");
+	assert_int_equal(r.status, 400);
+	resp_free(&r);
+	http(&r, "PUT", gke_url("clusters/api"), g_sim.ca, g_token, NULL,
+	     "{\"update\":{\"desiredMasterVersion\":\"1.31\"}}");
+	assert_string_equal(jstr(r.json, "operationType"), "UPGRADE_MASTER");
+	op = op_of(&r);
+	/* The cluster is RECONCILING while it runs. */
+	http(&r, "GET", gke_url("clusters/api"), g_sim.ca, g_token, NULL, NULL);
+	assert_string_equal(jstr(r.json, "status"), "RECONCILING");
+	resp_free(&r);
+	wait_ok(op);
+	free(op);
+	http(&r, "GET", gke_url("clusters/api"), g_sim.ca, g_token, NULL, NULL);
+	assert_true(strncmp(jstr(r.json, "currentMasterVersion"), "1.31.", 5) == 0);
+	assert_string_equal(jstr(r.json, "status"), "RUNNING");
+	resp_free(&r);
+
+	/* Legacy zones forms: sub-paths, POST .../update. */
+	snprintf(url, sizeof(url), "%sv1/projects/" PROJECT "/zones/" ZONE
+		 "/clusters/api/nodePools/default-pool/setSize", g_sim.url);
+	http(&r, "POST", url, g_sim.ca, g_token, NULL, "{\"nodeCount\":2}");
+	assert_string_equal(jstr(r.json, "operationType"), "SET_NODE_POOL_SIZE");
+	op = op_of(&r);
+	wait_ok(op);
+	free(op);
+	snprintf(url, sizeof(url), "%sv1/projects/" PROJECT "/zones/" ZONE
+		 "/clusters/api/nodePools/default-pool/update", g_sim.url);
+	http(&r, "POST", url, g_sim.ca, g_token, NULL,
+	     "{\"machineType\":\"e2-standard-4\",\"diskSizeGb\":\"200\"}");
+	op = op_of(&r);
+	wait_ok(op);
+	free(op);
+	http(&r, "GET", gke_url("clusters/api"), g_sim.ca, g_token, NULL, NULL);
+	assert_int_equal(json_object_get_int(jget(r.json, "currentNodeCount")), 2);
+	pool = json_object_array_get_idx(jget(r.json, "nodePools"), 0);
+	assert_string_equal(jstr(jget(pool, "config"), "machineType"),
+			    "e2-standard-4");
+	assert_int_equal(json_object_get_int(jget(jget(pool, "config"),
+						  "diskSizeGb")), 200);
+	resp_free(&r);
+
+	/* operations.cancel ends a running operation with an error. */
+	http(&r, "POST", gke_url("clusters/api/nodePools"), g_sim.ca, g_token,
+	     NULL, "{\"nodePool\":{\"name\":\"slow\",\"initialNodeCount\":1}}");
+	op = op_of(&r);
+	http(&r, "POST", gke_url("operations/%s:cancel", op), g_sim.ca, g_token,
+	     NULL, "{}");
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	done = wait_op(op);
+	assert_non_null(jstr(done, "statusMessage"));
+	assert_non_null(jget(done, "error"));
+	json_object_put(done);
+	free(op);
+
+	/* Regional clusters span three zones; the zones form refuses them. */
+	snprintf(url, sizeof(url), "%sv1/projects/" PROJECT "/locations/"
+		 "us-central1/clusters", g_sim.url);
+	http(&r, "POST", url, g_sim.ca, g_token, NULL,
+	     "{\"cluster\":{\"name\":\"reg\",\"initialNodeCount\":1}}");
+	op = op_of(&r);
+	free(op);
+	snprintf(url, sizeof(url), "%sv1/projects/" PROJECT "/locations/"
+		 "us-central1/clusters/reg", g_sim.url);
+	http(&r, "GET", url, g_sim.ca, g_token, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_object_array_length(jget(r.json, "locations")), 3);
+	assert_int_equal(json_object_get_int(jget(r.json, "currentNodeCount")), 3);
+	resp_free(&r);
+	snprintf(url, sizeof(url), "%sv1/projects/" PROJECT "/zones/"
+		 "us-central1/clusters/reg", g_sim.url);
+	http(&r, "GET", url, g_sim.ca, g_token, NULL, NULL);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(jstr(jget(r.json, "error"), "message"),
+			       "regional clusters"));
+	resp_free(&r);
+
+	/* serverConfig, Service Usage, and the admin world listing. */
+	http(&r, "GET", gke_url("serverConfig"), g_sim.ca, g_token, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(jstr(r.json, "defaultClusterVersion"));
+	assert_true(json_object_array_length(jget(r.json, "channels")) > 0);
+	resp_free(&r);
+	snprintf(url, sizeof(url), "%sv1/projects/" PROJECT
+		 "/services/container.googleapis.com?alt=json", g_sim.url);
+	http(&r, "GET", url, g_sim.ca, g_token, NULL, NULL);
+	assert_string_equal(jstr(r.json, "state"), "ENABLED");
+	resp_free(&r);
+	snprintf(url, sizeof(url), "%s_sim/world", g_sim.url);
+	http(&r, "GET", url, g_sim.ca, NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "\"name\":\"api\""));
+	assert_non_null(strstr(r.body, "gke-api-default-pool-"));
+	resp_free(&r);
+	sim_down();
+}
+
 /* The 503/200 pattern of 16 list calls under a seeded rate rule. */
 static void rate_pattern(const char *seed, char out[17])
 {
@@ -852,6 +1015,9 @@ int main(int argc, char **argv)
 	const struct CMUnitTest restart[] = {
 		cmocka_unit_test(test_sim_gke_restart__world_survives),
 	};
+	const struct CMUnitTest api[] = {
+		cmocka_unit_test(test_sim_gke_api__labels_update_cancel_legacy),
+	};
 	const struct CMUnitTest faults[] = {
 		cmocka_unit_test(test_sim_gke_faults__injected_and_counted),
 		cmocka_unit_test(test_sim_gke_faults__same_seed_same_faults),
@@ -876,10 +1042,13 @@ int main(int argc, char **argv)
 	if (strcmp(group, "restart") == 0)
 		return cmocka_run_group_tests_name("sim.gke.restart", restart, NULL,
 						   teardown_group);
+	if (strcmp(group, "api") == 0)
+		return cmocka_run_group_tests_name("sim.gke.api", api, NULL,
+						   teardown_group);
 	if (strcmp(group, "faults") == 0)
 		return cmocka_run_group_tests_name("sim.gke.faults", faults, NULL,
 						   teardown_group);
-	fprintf(stderr, "usage: %s token|cluster|busy|errors|nodes|restart|faults\n",
+	fprintf(stderr, "usage: %s token|cluster|busy|errors|nodes|restart|api|faults\n",
 		argv[0]);
 	return 2;
 }
