@@ -112,13 +112,16 @@ typedef int (*ikc_spec__has_fn)(void *ctx, const char *address);
 /**
  * Parses the text between "${" and "}".  Resource addresses are matched
  * against `has` (the longest existing address wins, since names may hold
- * dots).  0; IKC_ENOTFOUND when it looks like a resource reference whose
+ * dots; no name has more than `max_dots`).  0; IKC_ENOTFOUND when it looks like a resource reference whose
  * target does not exist (*guess_out then holds the address guessed,
  * owned); IKC_EINVALID when malformed (*why_out holds a static reason).
  */
 int ikc_spec__expr_parse(ikc_spec__expr *out, const char *text, size_t len,
-			 ikc_spec__has_fn has, void *ctx, char **guess_out,
-			 const char **why_out);
+			 ikc_spec__has_fn has, void *ctx, size_t max_dots,
+			 char **guess_out, const char **why_out);
+
+/** The most dots in the name of any of these resources. */
+size_t ikc_spec__max_dots(const ikc_resource *res, size_t n);
 
 /** A piece of a string: literal text or one ${...} expression. */
 typedef struct ikc_spec__piece {

@@ -168,12 +168,14 @@ done:
 	return addr;
 }
 
+#define N_DOTS 130   /* a 253-character name holds at most 126 dots */
+
 int ikc_spec__expr_parse(ikc_spec__expr *out, const char *text, size_t len,
-			 ikc_spec__has_fn has, void *ctx, char **guess_out,
-			 const char **why_out)
+			 ikc_spec__has_fn has, void *ctx, size_t max_dots,
+			 char **guess_out, const char **why_out)
 {
 	const char *slash, *rest;
-	size_t klen, rlen, i;
+	size_t klen, rlen, i, ndots, dots[N_DOTS];
 
 	memset(out, 0, sizeof(*out));
 	*guess_out = NULL;
@@ -217,12 +219,18 @@ int ikc_spec__expr_parse(ikc_spec__expr *out, const char *text, size_t len,
 		*why_out = "the field path is missing (expected ${Kind/name.path})";
 		return IKC_EINVALID;
 	}
-	/* names may hold dots: the longest address that exists wins */
-	for (i = rlen; i > 0; i--) {
+	/*
+	 * Names may hold dots: the longest address that exists wins.  Only
+	 * the first max_dots + 1 dots can end a name of the stack.
+	 */
+	ndots = 0;
+	for (i = 0; i < rlen && ndots <= max_dots && ndots < N_DOTS; i++)
+		if (rest[i] == '.')
+			dots[ndots++] = i;
+	while (ndots > 0) {
 		char *addr;
 
-		if (rest[i - 1] != '.')
-			continue;
+		i = dots[--ndots] + 1;
 		addr = address_of(text, klen, rest, i - 1);
 		if (!addr)
 			return ikc_error_oom();
@@ -285,6 +293,7 @@ static int stack_has(void *ctx, const char *address)
 
 typedef struct resolver {
 	const ikc_stack *st;
+	size_t max_dots;
 	ikc_resolve_fn fn;
 	void *ctx;
 } resolver;
@@ -304,7 +313,7 @@ static int expr_value(json_object **out, int *unknown, resolver *rs,
 	*out = NULL;
 	*unknown = 0;
 	error = ikc_spec__expr_parse(&e, text, len, stack_has, (void *)rs->st,
-				     &guess, &why);
+				     rs->max_dots, &guess, &why);
 	if (error == IKC_ENOTFOUND) {
 		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_SPEC,
 			"reference to %s, which is not a resource of this stack",
@@ -483,7 +492,24 @@ int ikc_stack_resolve(json_object **out, const ikc_stack *st, json_object *tmpl,
 	resolver rs;
 
 	rs.st = st;
+	rs.max_dots = ikc_spec__max_dots(st->resources, st->nresources);
 	rs.fn = fn;
 	rs.ctx = ctx;
 	return resolve_node(out, &rs, tmpl, 0);
+}
+
+size_t ikc_spec__max_dots(const ikc_resource *res, size_t n)
+{
+	size_t i, max = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *p;
+		size_t d = 0;
+
+		for (p = res[i].name; p && *p; p++)
+			d += *p == '.';
+		if (d > max)
+			max = d;
+	}
+	return max;
 }

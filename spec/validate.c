@@ -99,6 +99,7 @@ typedef struct loader {
 	size_t nclusters;
 	size_t errors;            /* diagnostics added, up to the cap */
 	size_t suggest_work;      /* spent on "did you mean" */
+	size_t max_dots;          /* in any resource name */
 	int oom;
 } loader;
 
@@ -205,7 +206,7 @@ static void check_fields(loader *l, const char *who, json_object *obj,
 		for (i = 0; i < n; i++)
 			if (strcmp(k, known[i]) == 0)
 				break;
-		if (i < n)
+		if (i < n || l->errors >= IKC_SPEC_MAX_ERRORS)
 			continue;
 		member_pos(l, obj, k, 1, 0, 0, &line, &col);
 		if (suggest(l, k, known, n)) {
@@ -445,7 +446,7 @@ static void scan_string(loader *l, scan_ctx *sc, json_object *v,
 			continue;
 		}
 		rc = ikc_spec__expr_parse(&e, pc.text, pc.len, has_address, l,
-					  &guess, &why);
+					  l->max_dots, &guess, &why);
 		if (rc == IKC_EINVALID) {
 			diag_at(l, eline, ecol, "%s: malformed expression "
 				"\"${%.*s}\": %s", sc->who, (int)pc.len, pc.text,
@@ -1191,6 +1192,8 @@ static void resource_annotations(loader *l, ikc_resource *r, const char *who,
 			if (strcmp(k, ikc_annotations[i]) == 0)
 				break;
 		if (i == N_OF(ikc_annotations)) {
+			if (l->errors >= IKC_SPEC_MAX_ERRORS)
+				continue;
 			member_pos(l, ann, k, 1, r->line, r->col, &line, &col);
 			if (suggest(l, k, ikc_annotations,
 					    N_OF(ikc_annotations))) {
@@ -1454,6 +1457,7 @@ int ikc_spec__validate(ikc_stack *st, ikc_spec__doc *docs, size_t ndocs,
 	}
 	for (i = 0; i < st->nresources; i++)
 		l.addr_list[i] = st->resources[i].address;
+	l.max_dots = ikc_spec__max_dots(st->resources, st->nresources);
 	if (stack_doc < ndocs)
 		stack_checks(&l, stack_doc);
 	for (i = 0; i < st->nresources && !l.oom; i++)
