@@ -112,6 +112,10 @@ int ikc_stack_load_buffer(ikc_stack **out, ikc_diags *diags,
 	int error;
 
 	*out = NULL;
+	if (!data) {
+		data = "";
+		len = 0;
+	}
 	if (len > IKC_STACK_FILE_MAX) {
 		ikc_diags_add(diags, IKC_DIAG_ERROR, file, 0, 0,
 			      "the stack file is %zu bytes; the limit is %zu bytes",

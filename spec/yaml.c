@@ -642,7 +642,7 @@ int ikc_spec__yaml_read(ikc_spec__doc **docs_out, size_t *ndocs_out,
 	if (!yaml_parser_initialize(&parser))
 		return ikc_error_oom();
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	/* the input is valid UTF-8 already; detection skips a BOM */
 	while (!done) {
 		yaml_event_t ev;
 

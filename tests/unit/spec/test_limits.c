@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "util/clock.h"
+#include "util/json.h"
 
 /* Loads a fixture through ikc_stack_load_file; expects IKC_EINVALID. */
 static ikc_diags load_bad_fixture(const char *name)
@@ -176,6 +177,89 @@ static void test_spec_limits__anchors_do_not_cross_documents(void **state)
 	ikc_diags_dispose(&d);
 }
 
+static void test_spec_limits__error_count_capped(void **state)
+{
+	ikc_buf b = IKC_BUF_INIT((size_t)4 << 20);
+	ikc_diags d = IKC_DIAGS_INIT;
+	ikc_stack *st = NULL;
+	double t0;
+	int i;
+
+	(void)state;
+	assert_int_equal(0, ikc_buf_puts(&b, STACK_HEAD
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n"));
+	for (i = 0; i < 5000; i++)
+		assert_int_equal(0, ikc_buf_printf(&b, "  k%d: ${ConfigMap/y%d.a}\n",
+						   i, i));
+	t0 = ikc_time_monotonic();
+	assert_int_equal(IKC_EINVALID, ikc_stack_load_buffer(&st, &d, "t.yaml",
+		"/w", b.ptr, b.len, NULL));
+	assert_true(ikc_time_monotonic() - t0 < 1.0);
+	assert_int_equal(100, (int)d.count);
+	assert_string_equal("too many errors; stopping here",
+			    d.items[99].message);
+	ikc_diags_dispose(&d);
+	ikc_buf_dispose(&b);
+}
+
+static void test_spec_limits__many_anchors_fast(void **state)
+{
+	ikc_buf b = IKC_BUF_INIT((size_t)4 << 20);
+	ikc_diags d = IKC_DIAGS_INIT;
+	ikc_stack *st = NULL;
+	double t0;
+	int i;
+
+	(void)state;
+	assert_int_equal(0, ikc_buf_puts(&b, STACK_HEAD
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n"));
+	for (i = 0; i < 20000; i++)
+		assert_int_equal(0, ikc_buf_printf(&b, "  k%d: &a%d v%d\n", i, i, i));
+	assert_int_equal(0, ikc_buf_puts(&b, "spec:\n"));
+	for (i = 0; i < 20000; i++)
+		assert_int_equal(0, ikc_buf_printf(&b, "  r%d: *a0\n", i));
+	t0 = ikc_time_monotonic();
+	assert_int_equal(0, ikc_stack_load_buffer(&st, &d, "t.yaml", "/w", b.ptr,
+						  b.len, NULL));
+	assert_true(ikc_time_monotonic() - t0 < 2.0);
+	assert_string_equal("v0", ikc_json_str(ikc_json_path(st->resources[1].body,
+							     "spec"), "r19999"));
+	ikc_stack_free(st);
+	ikc_diags_dispose(&d);
+	ikc_buf_dispose(&b);
+}
+
+static void test_spec_limits__expression_length_capped(void **state)
+{
+	ikc_buf b = IKC_BUF_INIT((size_t)1 << 20);
+	ikc_diags d;
+	int i;
+
+	(void)state;
+	assert_int_equal(0, ikc_buf_puts(&b, STACK_HEAD
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"
+		"data: {a: '${ConfigMap/x"));
+	for (i = 0; i < 300; i++)
+		assert_int_equal(0, ikc_buf_puts(&b, ".b"));
+	assert_int_equal(0, ikc_buf_puts(&b, "}'}\n"));
+	d = expect_invalid(b.ptr);
+	assert_diag(&d, 17, 11, "longer than 512 bytes");
+	ikc_diags_dispose(&d);
+	ikc_buf_dispose(&b);
+}
+
+static void test_spec_limits__empty_buffer(void **state)
+{
+	ikc_diags d = IKC_DIAGS_INIT;
+	ikc_stack *st = NULL;
+
+	(void)state;
+	assert_int_equal(IKC_EINVALID, ikc_stack_load_buffer(&st, &d, "e.yaml",
+		"/w", NULL, 0, NULL));
+	assert_true(ikc_diags_contains(&d, "the file holds no documents"));
+	ikc_diags_dispose(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +272,10 @@ int main(void)
 		cmocka_unit_test(test_spec_limits__huge_file),
 		cmocka_unit_test(test_spec_limits__undefined_and_recursive_alias),
 		cmocka_unit_test(test_spec_limits__anchors_do_not_cross_documents),
+		cmocka_unit_test(test_spec_limits__error_count_capped),
+		cmocka_unit_test(test_spec_limits__many_anchors_fast),
+		cmocka_unit_test(test_spec_limits__expression_length_capped),
+		cmocka_unit_test(test_spec_limits__empty_buffer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -461,11 +461,39 @@ static void test_spec_load__thousand_resources_fast(void **state)
 	fprintf(stderr, "1000 resources loaded in %.1f ms\n", ms);
 	assert_int_equal(1001, (int)st->nresources);
 	assert_string_equal("Deployment/app-998", st->resources[1000].refs[0].target);
-	/* generous under sanitizers; an optimised build takes a few ms */
-	assert_true(ms < 1000.0);
+	/*
+	 * An optimised build takes about 35 ms; sanitizers and a busy machine
+	 * slow that down a lot, so this only catches gross regressions.
+	 */
+	assert_true(ms < 3000.0);
 	ikc_stack_free(st);
 	ikc_diags_dispose(&d);
 	ikc_buf_dispose(&b);
+}
+
+static void test_spec_load__bom_and_crlf(void **state)
+{
+	ikc_diags d = IKC_DIAGS_INIT;
+	ikc_stack *st = NULL;
+	const char *text =
+		"\xef\xbb\xbf" "apiVersion: ikc.dev/v1\r\nkind: Stack\r\n"
+		"metadata: {name: s}\r\n"
+		"spec: {kubernetes: {kubeconfig: k}}\r\n---\r\n"
+		"apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: c}\r\n"
+		"data:\r\n  a: b\r\n";
+	int line, col;
+
+	(void)state;
+	assert_int_equal(0, ikc_stack_load_buffer(&st, &d, "w.yaml", "/w", text,
+						  strlen(text), NULL));
+	assert_int_equal(1, (int)st->nresources);
+	assert_int_equal(6, st->resources[0].line);
+	assert_int_equal(0, ikc_stack_position(st, &st->resources[0], "data.a",
+					       &line, &col));
+	assert_int_equal(10, line);
+	assert_int_equal(3, col);
+	ikc_stack_free(st);
+	ikc_diags_dispose(&d);
 }
 
 int main(void)
@@ -486,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_spec_load__empty_documents_skipped),
 		cmocka_unit_test(test_spec_load__aliases_expand),
 		cmocka_unit_test(test_spec_load__thousand_resources_fast),
+		cmocka_unit_test(test_spec_load__bom_and_crlf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
