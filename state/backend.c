@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "state/etcd/etcd.h"
 #include "state/file/file.h"
 #include "state/state_internal.h"
 #include "util/errors.h"
@@ -36,9 +37,9 @@ int ikc_backend_open(ikc_backend **out, const char *url, const char *base_dir)
 		free(path);
 		return error;
 	}
-	if (ikc_str_startswith(url, "etcd://"))
-		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
-					  "etcd:// state is not supported yet");
+	if (ikc_str_startswith(url, "etcd://") ||
+	    ikc_str_startswith(url, "etcds://"))
+		return ikc_etcd_backend_open(out, url);
 	if (!strstr(url, "://"))
 		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
 			"state URL '%s' has no scheme (did you mean file://%s?)",
