@@ -13,6 +13,7 @@
 #define POD_START_SECONDS 3.0    /* scheduled → Running and Ready */
 #define LB_SECONDS 20.0          /* LoadBalancer Service → ingress IP */
 #define NS_FINALIZE_SECONDS 2.0  /* emptied namespace → gone */
+#define POD_BURST 500            /* pods one controller creates per tick */
 
 static json_object *child(json_object *o, const char *k)
 {
@@ -263,7 +264,7 @@ static int has_finalizer(json_object *obj, const char *f)
 	size_t i;
 
 	for (i = 0; fin && json_object_is_type(fin, json_type_array) &&
-		    i < json_object_array_length(fin); i++) {
+		    i < kube__len(fin); i++) {
 		const char *s = json_object_get_string(json_object_array_get_idx(fin, i));
 
 		if (s && strcmp(s, f) == 0)
@@ -292,7 +293,7 @@ static void gc(struct sim_kube *k)
 				uids[nu++] = uid_of(o->obj);
 			if (deleting(o->obj) && has_finalizer(o->obj, "foregroundDeletion"))
 				fg[nf++] = uid_of(o->obj);
-			for (j = 0; refs && j < json_object_array_length(refs) && no < k->count;
+			for (j = 0; refs && j < kube__len(refs) && no < k->count;
 			     j++) {
 				const char *u = ikc_json_str(json_object_array_get_idx(refs, j),
 							     "uid");
@@ -307,7 +308,7 @@ static void gc(struct sim_kube *k)
 	for (i = 0; i < k->nbuckets; i++)
 		for (o = k->buckets[i]; o; o = o->next) {
 			json_object *refs = ikc_json_path(o->obj, "metadata.ownerReferences");
-			size_t nrefs = refs ? json_object_array_length(refs) : 0;
+			size_t nrefs = refs ? kube__len(refs) : 0;
 			int alive = 0, fgkill = 0;
 
 			if (nrefs == 0 || deleting(o->obj))
@@ -339,13 +340,13 @@ static void gc(struct sim_kube *k)
 		copy = ikc_json_copy(o->obj);
 		fin = ikc_json_path(copy, "metadata.finalizers");
 		keep = json_object_new_array();
-		for (j = 0; fin && j < json_object_array_length(fin); j++) {
+		for (j = 0; fin && j < kube__len(fin); j++) {
 			json_object *f = json_object_array_get_idx(fin, j);
 
 			if (strcmp(json_object_get_string(f), "foregroundDeletion") != 0)
 				json_object_array_add(keep, json_object_get(f));
 		}
-		if (json_object_array_length(keep) == 0) {
+		if (kube__len(keep) == 0) {
 			json_object_put(keep);
 			json_object_put(copy);
 			kube__remove(k, o);
@@ -423,7 +424,7 @@ static const char *controller_uid(json_object *obj)
 	json_object *refs = ikc_json_path(obj, "metadata.ownerReferences");
 	size_t i;
 
-	for (i = 0; refs && i < json_object_array_length(refs); i++) {
+	for (i = 0; refs && i < kube__len(refs); i++) {
 		json_object *r = json_object_array_get_idx(refs, i);
 		json_object *c = child(r, "controller");
 
@@ -561,7 +562,8 @@ static void replicate(struct sim_kube *k, const char *store)
 			}
 		}
 		free(pods);
-		while (mine && (long long)have < want) {
+		/* like the real controllers' slow start: a bounded burst per tick */
+		for (j = 0; mine && (long long)have < want && j < POD_BURST; j++) {
 			create_pod(k, c);
 			have++;
 		}
@@ -636,7 +638,7 @@ static json_object *condition(json_object *old_conds, const char *type,
 	char ts[32];
 	size_t i;
 
-	for (i = 0; old_conds && i < json_object_array_length(old_conds); i++) {
+	for (i = 0; old_conds && i < kube__len(old_conds); i++) {
 		json_object *o = json_object_array_get_idx(old_conds, i);
 		const char *t = ikc_json_str(o, "type"), *s = ikc_json_str(o, "status"),
 			   *r = ikc_json_str(o, "reason");
@@ -861,7 +863,7 @@ static int node_ready(json_object *node)
 	if (ikc_json_path(node, "spec.unschedulable") &&
 	    json_object_get_boolean(ikc_json_path(node, "spec.unschedulable")))
 		return 0;
-	for (i = 0; conds && i < json_object_array_length(conds); i++) {
+	for (i = 0; conds && i < kube__len(conds); i++) {
 		json_object *c = json_object_array_get_idx(conds, i);
 		const char *t = ikc_json_str(c, "type"), *s = ikc_json_str(c, "status");
 
@@ -876,7 +878,7 @@ static const char *node_ip(json_object *node)
 	json_object *addrs = ikc_json_path(node, "status.addresses");
 	size_t i;
 
-	for (i = 0; addrs && i < json_object_array_length(addrs); i++) {
+	for (i = 0; addrs && i < kube__len(addrs); i++) {
 		json_object *a = json_object_array_get_idx(addrs, i);
 		const char *t = ikc_json_str(a, "type");
 
@@ -909,7 +911,7 @@ static json_object *creating_statuses(json_object *pod)
 	json_object *containers = ikc_json_path(pod, "spec.containers");
 	size_t i;
 
-	for (i = 0; containers && i < json_object_array_length(containers); i++) {
+	for (i = 0; containers && i < kube__len(containers); i++) {
 		json_object *c = json_object_array_get_idx(containers, i);
 		json_object *s = json_object_new_object();
 		json_object *state = json_object_new_object();
@@ -974,7 +976,7 @@ static void run_pod(struct sim_kube *k, kube_obj *p, kube_obj *node)
 	json_object_array_add(ips, ipo);
 	json_object_object_add(st, "podIPs", ips);
 	json_object_object_add(st, "startTime", json_object_new_string(ts));
-	for (i = 0; containers && i < json_object_array_length(containers); i++) {
+	for (i = 0; containers && i < kube__len(containers); i++) {
 		json_object *c = json_object_array_get_idx(containers, i);
 		json_object *s = json_object_new_object();
 		json_object *state = json_object_new_object();
@@ -1076,7 +1078,7 @@ static void pods(struct sim_kube *k)
 				else
 					snprintf(msg, sizeof(msg), "0/%zu nodes are available: %zu "
 						 "node(s) were not ready.", nn, nn - nready);
-				if (oc && json_object_array_length(oc) == 1 &&
+				if (oc && kube__len(oc) == 1 &&
 				    ikc_json_str(json_object_array_get_idx(oc, 0), "message") &&
 				    strcmp(ikc_json_str(json_object_array_get_idx(oc, 0),
 							"message"), msg) == 0) {
@@ -1143,7 +1145,7 @@ static void services(struct sim_kube *k)
 			s->due = 0;
 			continue;
 		}
-		if (ing && json_object_array_length(ing) > 0)
+		if (ing && kube__len(ing) > 0)
 			continue;
 		if (s->due == 0) {
 			s->due = k->now + LB_SECONDS;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/json.h"
 #include "util/str.h"
 
 /*
@@ -162,7 +163,7 @@ static void walk(const field *schema, json_object *obj, const char *path,
 		} else if (f->sub && f->list && json_object_is_type(val, json_type_array)) {
 			size_t i;
 
-			for (i = 0; i < json_object_array_length(val); i++) {
+			for (i = 0; i < kube__len(val); i++) {
 				char *el = ikc_asprintf("%s[%zu]", sub, i);
 
 				if (el)
@@ -183,9 +184,156 @@ json_object *kube__unknown_fields(const kube_kind *kd, json_object *obj,
 	json_object *out = json_object_new_array();
 
 	walk(top_for(kd), obj, "", out, prune);
-	if (json_object_array_length(out) == 0) {
+	if (kube__len(out) == 0) {
 		json_object_put(out);
 		return NULL;
 	}
 	return out;
+}
+
+/* ---- shapes: what would not even decode into the API's Go types ---- */
+
+struct shape {
+	const char *path;     /* dotted, no list indices */
+	json_type type;       /* the value's type */
+	json_type elem;       /* element type for arrays and maps, json_type_null: any */
+};
+
+static const struct shape common_shapes[] = {
+	{"metadata", json_type_object, json_type_null},
+	{"metadata.labels", json_type_object, json_type_string},
+	{"metadata.annotations", json_type_object, json_type_string},
+	{"metadata.finalizers", json_type_array, json_type_string},
+	{"metadata.ownerReferences", json_type_array, json_type_object},
+	{"spec", json_type_object, json_type_null},
+	{"status", json_type_object, json_type_null},
+	{"spec.template", json_type_object, json_type_null},
+	{"spec.template.metadata", json_type_object, json_type_null},
+	{"spec.template.metadata.labels", json_type_object, json_type_string},
+	{"spec.template.spec", json_type_object, json_type_null},
+	{"spec.template.spec.containers", json_type_array, json_type_object},
+	{"spec.containers", json_type_array, json_type_object},
+	{"spec.ports", json_type_array, json_type_object},
+	{"spec.selector.matchLabels", json_type_object, json_type_string},
+	{"spec.selector.matchExpressions", json_type_array, json_type_object},
+	{"data", json_type_object, json_type_string},
+	{"spec.replicas", json_type_int, json_type_null},
+	{"spec.minReplicas", json_type_int, json_type_null},
+	{"spec.maxReplicas", json_type_int, json_type_null},
+};
+
+/* Fields the API declares as int32. */
+static const char *const int32_fields[] = {
+	"spec.replicas", "spec.minReplicas", "spec.maxReplicas",
+};
+
+static const char *type_name(json_type t)
+{
+	switch (t) {
+	case json_type_object:
+		return "object";
+	case json_type_array:
+		return "array";
+	case json_type_string:
+		return "string";
+	case json_type_int:
+	case json_type_double:
+		return "number";
+	case json_type_boolean:
+		return "bool";
+	default:
+		return "null";
+	}
+}
+
+char *kube__shape_error(const kube_kind *kd, json_object *obj)
+{
+	size_t i;
+	const char *kind = kd->kind;
+	int rc_like = strcmp(kind, "ReplicationController") == 0 ||
+		      strcmp(kind, "Service") == 0;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return ikc_asprintf("the body must be a JSON object, not %s",
+				    type_name(json_object_get_type(obj)));
+	for (i = 0; i < sizeof(common_shapes) / sizeof(common_shapes[0]); i++) {
+		const struct shape *s = &common_shapes[i];
+		json_object *v = ikc_json_path(obj, s->path);
+		json_type t;
+
+		if (!v)
+			continue;
+		/* ConfigMap/Secret data are maps of strings; elsewhere "data" is free */
+		if (strcmp(s->path, "data") == 0 && strcmp(kind, "ConfigMap") != 0 &&
+		    strcmp(kind, "Secret") != 0)
+			continue;
+		t = json_object_get_type(v);
+		if (t != s->type)
+			return ikc_asprintf("json: cannot unmarshal %s into Go struct field "
+					    "%s.%s of type %s", type_name(t), kind, s->path,
+					    type_name(s->type));
+		if (s->elem == json_type_null)
+			continue;
+		if (t == json_type_array) {
+			size_t j;
+
+			for (j = 0; j < kube__len(v); j++) {
+				json_type et = json_object_get_type(json_object_array_get_idx(v, j));
+
+				if (et != s->elem)
+					return ikc_asprintf("json: cannot unmarshal %s into Go "
+							    "struct field %s.%s of type %s",
+							    type_name(et), kind, s->path,
+							    type_name(s->elem));
+			}
+		} else {
+			json_object_object_foreach(v, key, val) {
+				json_type et = json_object_get_type(val);
+
+				(void)key;
+				if (et != s->elem)
+					return ikc_asprintf("json: cannot unmarshal %s into Go "
+							    "struct field %s.%s of type %s",
+							    type_name(et), kind, s->path,
+							    type_name(s->elem));
+			}
+		}
+	}
+	for (i = 0; i < sizeof(int32_fields) / sizeof(int32_fields[0]); i++) {
+		json_object *v = ikc_json_path(obj, int32_fields[i]);
+		int64_t n = v ? json_object_get_int64(v) : 0;
+
+		if (n > 2147483647LL || n < -2147483648LL)
+			return ikc_asprintf("json: cannot unmarshal number %lld into Go struct "
+					    "field %s.%s of type int32", (long long)n, kind,
+					    int32_fields[i]);
+	}
+	/* the core/v1 selector of an RC or Service is a map of strings */
+	if (rc_like) {
+		json_object *sel = ikc_json_path(obj, "spec.selector");
+
+		if (sel && !json_object_is_type(sel, json_type_object))
+			return ikc_asprintf("json: cannot unmarshal %s into Go struct field "
+					    "%s.spec.selector of type map[string]string",
+					    type_name(json_object_get_type(sel)), kind);
+		if (sel) {
+			json_object_object_foreach(sel, key, val) {
+				(void)key;
+				if (!json_object_is_type(val, json_type_string))
+					return ikc_asprintf("json: cannot unmarshal %s into Go "
+							    "struct field %s.spec.selector of "
+							    "type string",
+							    type_name(json_object_get_type(val)),
+							    kind);
+			}
+		}
+	} else if (ikc_json_path(obj, "spec.selector") &&
+		   !json_object_is_type(ikc_json_path(obj, "spec.selector"),
+					json_type_object)) {
+		return ikc_asprintf("json: cannot unmarshal %s into Go struct field %s."
+				    "spec.selector of type LabelSelector",
+				    type_name(json_object_get_type(
+					    ikc_json_path(obj, "spec.selector"))), kind);
+	}
+	return NULL;
 }

@@ -124,7 +124,7 @@ static void err_bad(rq *r, const char *msg)
 static void err_invalid(rq *r, const char *name, json_object *causes)
 {
 	ikc_buf b = IKC_BUF_INIT(1 << 20);
-	size_t i, n = json_object_array_length(causes);
+	size_t i, n = kube__len(causes);
 	json_object *d = details(r->kd, name, r->kd->kind);
 
 	(void)ikc_buf_printf(&b, "%s \"%s\" is invalid: %s", r->kd->kind,
@@ -180,7 +180,7 @@ static json_object *hpa_to_v1(json_object *v2)
 
 	json_object_object_add(out, "apiVersion", json_object_new_string("autoscaling/v1"));
 	if (spec) {
-		for (i = 0; metrics && i < json_object_array_length(metrics); i++) {
+		for (i = 0; metrics && i < kube__len(metrics); i++) {
 			json_object *m = json_object_array_get_idx(metrics, i);
 			const char *name = ikc_json_str(ikc_json_path(m, "resource"), "name");
 
@@ -276,6 +276,8 @@ static json_object *parse_body(rq *r)
 		free(m);
 		return NULL;
 	}
+	if (!obj)   /* the JSON text "null" */
+		err_bad(r, "the object provided is unrecognized: null");
 	return obj;
 }
 
@@ -320,6 +322,18 @@ static void set_kind(rq *r, json_object *obj)
 	free(av);
 }
 
+/* 400 with a decode error when well-known fields have the wrong type. */
+static int shape_check(rq *r, json_object *obj)
+{
+	char *m = kube__shape_error(r->kd, obj);
+
+	if (!m)
+		return 0;
+	err_bad(r, m);
+	free(m);
+	return -1;
+}
+
 /*
  * fieldValidation: Strict refuses unknown fields (400); Warn (the default)
  * drops them and answers with a Warning header; Ignore drops them silently.
@@ -339,7 +353,7 @@ static int field_check(rq *r, json_object *obj)
 		json_object_put(unknown);
 		return 0;
 	}
-	n = json_object_array_length(unknown);
+	n = kube__len(unknown);
 	for (i = 0; i < n; i++) {
 		const char *f = json_object_get_string(json_object_array_get_idx(unknown, i));
 
@@ -400,10 +414,8 @@ static void do_create(rq *r)
 
 	if (!obj)
 		return;
-	if (!json_object_is_type(obj, json_type_object)) {
-		err_bad(r, "the body must be a JSON object");
+	if (shape_check(r, obj) < 0)
 		goto done;
-	}
 	bkind = ikc_json_str(obj, "kind");
 	if (bkind && *bkind && strcmp(bkind, r->kd->kind) != 0) {
 		char *m = ikc_asprintf("the kind in the data (%s) does not match the "
@@ -532,8 +544,7 @@ static void apply_update(rq *r, kube_obj *o, json_object *nobj,
 	size_t i;
 	char rvbuf[32];
 
-	if (!json_object_is_type(nobj, json_type_object)) {
-		err_bad(r, "the body must be a JSON object");
+	if (shape_check(r, nobj) < 0) {
 		json_object_put(nobj);
 		return;
 	}
@@ -639,7 +650,7 @@ static void apply_update(rq *r, kube_obj *o, json_object *nobj,
 		json_object *fin = NULL;
 
 		if (!json_object_object_get_ex(m, "finalizers", &fin) || !fin ||
-		    json_object_array_length(fin) == 0) {
+		    kube__len(fin) == 0) {
 			json_object *s = served(r, nobj);
 
 			snprintf(rvbuf, sizeof(rvbuf), "%llu", r->k->rv + 1);
@@ -728,7 +739,8 @@ static void scale_write(rq *r, kube_obj *o, json_object *scale)
 		return;
 	}
 	if (!rep || !json_object_is_type(rep, json_type_int) ||
-	    json_object_get_int64(rep) < 0) {
+	    json_object_get_int64(rep) < 0 ||
+	    json_object_get_int64(rep) > 2147483647LL) {
 		json_object *causes = json_object_new_array();
 		json_object *c = json_object_new_object();
 		char *msg = ikc_asprintf("Invalid value: %s: must be greater than or "
@@ -1301,7 +1313,7 @@ static const char *first_container(json_object *pod)
 	const char *n = NULL;
 
 	if (cs && json_object_is_type(cs, json_type_array) &&
-	    json_object_array_length(cs) > 0)
+	    kube__len(cs) > 0)
 		n = ikc_json_str(json_object_array_get_idx(cs, 0), "name");
 	return n ? n : "";
 }

@@ -541,10 +541,10 @@ static json_object *pod_ready(json_object *pod)
 {
 	json_object *cs = ikc_json_path(pod, "status.containerStatuses");
 	json_object *cn = ikc_json_path(pod, "spec.containers");
-	size_t i, total = cn ? json_object_array_length(cn) : 0, ready = 0;
+	size_t i, total = cn ? kube__len(cn) : 0, ready = 0;
 	char buf[32];
 
-	for (i = 0; cs && i < json_object_array_length(cs); i++) {
+	for (i = 0; cs && i < kube__len(cs); i++) {
 		json_object *r = ikc_json_path(json_object_array_get_idx(cs, i), "ready");
 
 		if (r && json_object_get_boolean(r))
@@ -563,7 +563,7 @@ static json_object *svc_external(json_object *svc)
 	size_t i;
 
 	if (type && strcmp(type, "LoadBalancer") == 0) {
-		for (i = 0; ing && i < json_object_array_length(ing); i++) {
+		for (i = 0; ing && i < kube__len(ing); i++) {
 			json_object *e = json_object_array_get_idx(ing, i);
 			const char *ip = ikc_json_str(e, "ip");
 
@@ -592,7 +592,7 @@ static json_object *svc_ports(json_object *svc)
 	json_object *out;
 	size_t i;
 
-	for (i = 0; ports && i < json_object_array_length(ports); i++) {
+	for (i = 0; ports && i < kube__len(ports); i++) {
 		json_object *p = json_object_array_get_idx(ports, i);
 		long long np = kube__int(p, "nodePort", 0);
 		const char *proto = ikc_json_str(p, "protocol");
@@ -614,7 +614,7 @@ static json_object *node_status(json_object *node)
 	size_t i;
 	const char *st = "Unknown";
 
-	for (i = 0; conds && i < json_object_array_length(conds); i++) {
+	for (i = 0; conds && i < kube__len(conds); i++) {
 		json_object *c = json_object_array_get_idx(conds, i);
 		const char *t = ikc_json_str(c, "type");
 
@@ -640,7 +640,7 @@ static json_object *node_address(json_object *node, const char *type)
 	json_object *addrs = ikc_json_path(node, "status.addresses");
 	size_t i;
 
-	for (i = 0; addrs && i < json_object_array_length(addrs); i++) {
+	for (i = 0; addrs && i < kube__len(addrs); i++) {
 		json_object *a = json_object_array_get_idx(addrs, i);
 		const char *t = ikc_json_str(a, "type");
 
@@ -669,7 +669,7 @@ static json_object *pod_status_text(json_object *pod)
 		return json_object_new_string("Terminating");
 	/* as kubectl's printer: a waiting container's reason wins */
 	for (i = 0; cs && json_object_is_type(cs, json_type_array) &&
-		    i < json_object_array_length(cs); i++) {
+		    i < kube__len(cs); i++) {
 		json_object *w = ikc_json_path(json_object_array_get_idx(cs, i),
 					       "state.waiting");
 		const char *reason = w ? ikc_json_str(w, "reason") : NULL;
@@ -764,7 +764,7 @@ static json_object *containers_text(json_object *obj, const char *field)
 	json_object *out;
 	size_t i;
 
-	for (i = 0; cs && i < json_object_array_length(cs); i++) {
+	for (i = 0; cs && i < kube__len(cs); i++) {
 		const char *s = ikc_json_str(json_object_array_get_idx(cs, i), field);
 
 		(void)ikc_buf_printf(&b, "%s%s", b.len ? "," : "", s ? s : "");

@@ -146,6 +146,12 @@ json_object *kube__initial_status(const kube_kind *kd, json_object *obj);
 json_object *kube__unknown_fields(const kube_kind *kd, json_object *obj,
 				  int prune);
 
+/**
+ * A decode error ("json: cannot unmarshal string into Go struct field ...")
+ * when a well-known field has the wrong JSON type; owned; NULL when fine.
+ */
+char *kube__shape_error(const kube_kind *kd, json_object *obj);
+
 /* ---- selector.c ---- */
 
 typedef struct kube_selector kube_selector;
@@ -186,6 +192,8 @@ json_object *kube__meta(json_object *obj);          /* borrowed, created */
 const char *kube__name(json_object *obj);
 const char *kube__ns(json_object *obj);
 long long kube__int(json_object *obj, const char *path, long long dflt);
+/** Length of an array; 0 for NULL or anything that is not an array. */
+size_t kube__len(json_object *a);
 void kube__set(json_object *obj, const char *path, json_object *val);
 void kube__now_rfc3339(char out[32]);
 void kube__rand_suffix(char *out, size_t n);        /* n chars + NUL */

@@ -94,7 +94,7 @@ static void container_defaults(json_object *c)
 		json_object_object_add(res, "requests",
 				       ikc_json_copy(child(res, "limits")));
 	for (i = 0; is_type(ports, json_type_array) &&
-		    i < json_object_array_length(ports); i++) {
+		    i < kube__len(ports); i++) {
 		json_object *p = json_object_array_get_idx(ports, i);
 
 		if (is_type(p, json_type_object))
@@ -121,7 +121,7 @@ static void podspec_defaults(json_object *spec)
 		json_object *cs = child(spec, lists[l]);
 
 		for (i = 0; is_type(cs, json_type_array) &&
-			    i < json_object_array_length(cs); i++)
+			    i < kube__len(cs); i++)
 			container_defaults(json_object_array_get_idx(cs, i));
 	}
 }
@@ -156,7 +156,7 @@ static void service_defaults(json_object *svc)
 		json_object_object_add(spec, "sessionAffinityConfig", cfg);
 	}
 	for (i = 0; is_type(ports, json_type_array) &&
-		    i < json_object_array_length(ports); i++) {
+		    i < kube__len(ports); i++) {
 		json_object *p = json_object_array_get_idx(ports, i);
 		json_object *tp;
 
@@ -201,7 +201,7 @@ static void hpa_defaults(json_object *hpa)
 
 	dflt(spec, "minReplicas", json_object_new_int(1));
 	if (!is_type(metrics, json_type_array) ||
-	    json_object_array_length(metrics) == 0) {
+	    kube__len(metrics) == 0) {
 		json_object *arr = json_object_new_array();
 		json_object *m = json_object_new_object();
 		json_object *r = json_object_new_object();
@@ -376,7 +376,7 @@ static int port_used(struct sim_kube *k, long long port, json_object *self)
 
 		if (self_uid && uid && strcmp(uid, self_uid) == 0)
 			continue;
-		for (j = 0; ports && j < json_object_array_length(ports); j++)
+		for (j = 0; ports && j < kube__len(ports); j++)
 			if (kube__int(json_object_array_get_idx(ports, j), "nodePort", 0) ==
 			    port)
 				used = 1;
@@ -483,17 +483,19 @@ void kube__service_alloc(struct sim_kube *k, json_object *svc,
 		   !(child(spec, "allocateLoadBalancerNodePorts") &&
 		     !json_object_get_boolean(child(spec, "allocateLoadBalancerNodePorts"))));
 	for (i = 0; is_type(ports, json_type_array) &&
-		    i < json_object_array_length(ports); i++) {
+		    i < kube__len(ports); i++) {
 		json_object *p = json_object_array_get_idx(ports, i);
 		long long np = kube__int(p, "nodePort", 0);
 
+		if (!is_type(p, json_type_object))
+			continue;
 		if (!want_np) {
 			if (strcmp(type, "ClusterIP") == 0)
 				json_object_object_del(p, "nodePort");
 			continue;
 		}
 		if (!np && oports) {
-			for (j = 0; j < json_object_array_length(oports); j++) {
+			for (j = 0; j < kube__len(oports); j++) {
 				json_object *op = json_object_array_get_idx(oports, j);
 
 				if (kube__int(op, "port", -1) == kube__int(p, "port", -2) &&
@@ -633,12 +635,12 @@ static void validate_podspec(json_object *causes, json_object *spec,
 	char f[256];
 	size_t i, j;
 
-	if (!is_type(cs, json_type_array) || json_object_array_length(cs) == 0) {
+	if (!is_type(cs, json_type_array) || kube__len(cs) == 0) {
 		snprintf(f, sizeof(f), "%s.containers", prefix);
 		required(causes, f);
 	}
 	for (i = 0; is_type(cs, json_type_array) &&
-		    i < json_object_array_length(cs); i++) {
+		    i < kube__len(cs); i++) {
 		json_object *c = json_object_array_get_idx(cs, i);
 		const char *name = ikc_json_str(c, "name");
 		json_object *ports = child(c, "ports");
@@ -666,7 +668,7 @@ static void validate_podspec(json_object *causes, json_object *spec,
 			required(causes, f);
 		}
 		for (j = 0; is_type(ports, json_type_array) &&
-			    j < json_object_array_length(ports); j++) {
+			    j < kube__len(ports); j++) {
 			json_object *p = json_object_array_get_idx(ports, j);
 			long long cp = kube__int(p, "containerPort", 0);
 
@@ -755,7 +757,7 @@ static void validate_service(struct sim_kube *k, json_object *causes,
 	const char *cip = ikc_json_str(spec, "clusterIP");
 	char f[128];
 	size_t i, j, n = is_type(ports, json_type_array)
-				? json_object_array_length(ports)
+				? kube__len(ports)
 				: 0;
 
 	if (type && strcmp(type, "ClusterIP") != 0 && strcmp(type, "NodePort") != 0 &&
@@ -867,7 +869,7 @@ json_object *kube__validate(struct sim_kube *k, const kube_kind *kd,
 		validate_podspec(causes, child(obj, "spec"), "spec", 0);
 	else if (strcmp(kind, "HorizontalPodAutoscaler") == 0)
 		validate_hpa(causes, obj);
-	if (json_object_array_length(causes) == 0) {
+	if (kube__len(causes) == 0) {
 		json_object_put(causes);
 		return NULL;
 	}
@@ -902,10 +904,12 @@ void kube__pod_admit(json_object *pod)
 		json_object_array_add(vols, json_tokener_parse(buf));
 	cs = ikc_json_path(spec, "containers");
 	for (i = 0; cs && json_object_is_type(cs, json_type_array) &&
-		    i < json_object_array_length(cs); i++) {
+		    i < kube__len(cs); i++) {
 		json_object *c = json_object_array_get_idx(cs, i);
 		json_object *vm = NULL;
 
+		if (!json_object_is_type(c, json_type_object))
+			continue;
 		if (!json_object_object_get_ex(c, "volumeMounts", &vm)) {
 			vm = json_object_new_array();
 			json_object_object_add(c, "volumeMounts", vm);

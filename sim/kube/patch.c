@@ -99,7 +99,7 @@ static int resolve(json_object *doc, const char *ptr, json_object **parent,
 			long idx = strtol(tok, &end, 10);
 
 			if (*end || idx < 0 ||
-			    (size_t)idx >= json_object_array_length(cur)) {
+			    (size_t)idx >= kube__len(cur)) {
 				free(tok);
 				return -1;
 			}
@@ -128,7 +128,7 @@ static json_object *ptr_get(json_object *doc, const char *ptr)
 		char *end;
 		long idx = strtol(last, &end, 10);
 
-		if (!*end && idx >= 0 && (size_t)idx < json_object_array_length(parent))
+		if (!*end && idx >= 0 && (size_t)idx < kube__len(parent))
 			v = json_object_array_get_idx(parent, (size_t)idx);
 	}
 	free(last);
@@ -138,7 +138,7 @@ static json_object *ptr_get(json_object *doc, const char *ptr)
 /* Rebuilds an array with `val` inserted at idx (or removed when val NULL). */
 static int array_edit(json_object *arr, long idx, json_object *val, int remove)
 {
-	size_t n = json_object_array_length(arr), i;
+	size_t n = kube__len(arr), i;
 	json_object **items = calloc(n + 1, sizeof(*items));
 
 	if (!items)
@@ -186,7 +186,7 @@ static int ptr_add(json_object **doc, const char *ptr, json_object *val,
 			json_object_object_add(parent, last, val);
 		}
 	} else if (json_object_is_type(parent, json_type_array)) {
-		size_t n = json_object_array_length(parent);
+		size_t n = kube__len(parent);
 		char *end;
 		long idx = strcmp(last, "-") == 0 ? (long)n : strtol(last, &end, 10);
 
@@ -225,7 +225,7 @@ static int ptr_remove(json_object *doc, const char *ptr)
 		char *end;
 		long idx = strtol(last, &end, 10);
 
-		if (!*end && idx >= 0 && (size_t)idx < json_object_array_length(parent))
+		if (!*end && idx >= 0 && (size_t)idx < kube__len(parent))
 			rc = array_edit(parent, idx, NULL, 1);
 	}
 	free(last);
@@ -241,7 +241,7 @@ int kube__json_patch(json_object **doc, json_object *ops, char **err_out)
 		*err_out = ikc_asprintf("json patch must be a list of operations");
 		return -1;
 	}
-	for (i = 0; i < json_object_array_length(ops); i++) {
+	for (i = 0; i < kube__len(ops); i++) {
 		json_object *op = json_object_array_get_idx(ops, i);
 		const char *name = ikc_json_str(op, "op");
 		const char *path = ikc_json_str(op, "path");
@@ -351,7 +351,7 @@ static json_object *strip(json_object *v, const kube_kind *kd, const char *path)
 		size_t i;
 
 		out = json_object_new_array();
-		for (i = 0; i < json_object_array_length(v); i++) {
+		for (i = 0; i < kube__len(v); i++) {
 			json_object *e = json_object_array_get_idx(v, i);
 			const char *d = json_object_is_type(e, json_type_object)
 						? ikc_json_str(e, "$patch")
@@ -393,7 +393,7 @@ static int smp_list(json_object *parent, const char *field, json_object *patch,
 		json_object_object_add(parent, field, cur);
 	}
 	/* {"$patch": "replace"} in a keyed list replaces the whole list. */
-	for (i = 0; i < json_object_array_length(patch); i++) {
+	for (i = 0; i < kube__len(patch); i++) {
 		json_object *e = json_object_array_get_idx(patch, i);
 		const char *d = json_object_is_type(e, json_type_object)
 					? ikc_json_str(e, "$patch")
@@ -405,7 +405,7 @@ static int smp_list(json_object *parent, const char *field, json_object *patch,
 			return 0;
 		}
 	}
-	for (i = 0; i < json_object_array_length(patch); i++) {
+	for (i = 0; i < kube__len(patch); i++) {
 		json_object *e = json_object_array_get_idx(patch, i);
 		const char *d;
 		int found = -1;
@@ -416,7 +416,7 @@ static int smp_list(json_object *parent, const char *field, json_object *patch,
 			return -1;
 		}
 		d = ikc_json_str(e, "$patch");
-		for (j = 0; j < json_object_array_length(cur); j++)
+		for (j = 0; j < kube__len(cur); j++)
 			if (same_key(json_object_array_get_idx(cur, j), e, key)) {
 				found = (int)j;
 				break;
@@ -459,12 +459,12 @@ static void set_order(json_object *target, const char *field, json_object *order
 	    !json_object_is_type(cur, json_type_array) ||
 	    !json_object_is_type(order, json_type_array))
 		return;
-	n = json_object_array_length(cur);
+	n = kube__len(cur);
 	used = calloc(n + 1, 1);
 	if (!used)
 		return;
 	out = json_object_new_array();
-	for (i = 0; i < json_object_array_length(order); i++) {
+	for (i = 0; i < kube__len(order); i++) {
 		json_object *o = json_object_array_get_idx(order, i);
 
 		for (j = 0; j < n; j++) {
@@ -524,8 +524,8 @@ static int smp_map(json_object *target, json_object *patch,
 				    !json_object_is_type(list, json_type_array) ||
 				    !json_object_is_type(val, json_type_array))
 					continue;
-				for (i = 0; i < json_object_array_length(val); i++)
-					for (j = json_object_array_length(list); j-- > 0;)
+				for (i = 0; i < kube__len(val); i++)
+					for (j = kube__len(list); j-- > 0;)
 						if (ikc_json_equal_loose(
 							    json_object_array_get_idx(list, j),
 							    json_object_array_get_idx(val, i)))
@@ -563,11 +563,11 @@ static int smp_map(json_object *target, json_object *patch,
 			   json_object_is_type(cur, json_type_array)) {
 			size_t i, j;
 
-			for (i = 0; i < json_object_array_length(val); i++) {
+			for (i = 0; i < kube__len(val); i++) {
 				json_object *v = json_object_array_get_idx(val, i);
 				int have = 0;
 
-				for (j = 0; j < json_object_array_length(cur); j++)
+				for (j = 0; j < kube__len(cur); j++)
 					if (ikc_json_equal_loose(
 						    json_object_array_get_idx(cur, j), v))
 						have = 1;
@@ -596,7 +596,7 @@ static int smp_map(json_object *target, json_object *patch,
 			int keep = 0;
 
 			(void)tv;
-			for (i = 0; i < json_object_array_length(retain); i++) {
+			for (i = 0; i < kube__len(retain); i++) {
 				const char *s = json_object_get_string(
 					json_object_array_get_idx(retain, i));
 

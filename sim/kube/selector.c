@@ -299,7 +299,7 @@ int kube__match_label_selector(json_object *selector, json_object *labels)
 	}
 	if (json_object_object_get_ex(selector, "matchExpressions", &me) &&
 	    json_object_is_type(me, json_type_array)) {
-		for (i = 0; i < json_object_array_length(me); i++) {
+		for (i = 0; i < kube__len(me); i++) {
 			json_object *e = json_object_array_get_idx(me, i);
 			json_object *vals = NULL;
 			const char *key = ikc_json_str(e, "key");
@@ -311,7 +311,7 @@ int kube__match_label_selector(json_object *selector, json_object *labels)
 			if (!key || !op)
 				return 0;
 			json_object_object_get_ex(e, "values", &vals);
-			for (j = 0; vals && lv && j < json_object_array_length(vals); j++) {
+			for (j = 0; vals && lv && j < kube__len(vals); j++) {
 				const char *v = json_object_get_string(
 					json_object_array_get_idx(vals, j));
 
@@ -348,7 +348,7 @@ char *kube__selector_string(json_object *selector)
 	}
 	json_object_object_get_ex(selector, "matchExpressions", &me);
 	for (i = 0; me && json_object_is_type(me, json_type_array) &&
-		    i < json_object_array_length(me); i++) {
+		    i < kube__len(me); i++) {
 		json_object *e = json_object_array_get_idx(me, i);
 		json_object *vals = NULL;
 		const char *key = ikc_json_str(e, "key");
@@ -369,7 +369,7 @@ char *kube__selector_string(json_object *selector)
 		(void)ikc_buf_printf(&b, "%s %s (", key,
 				     strcmp(op, "In") == 0 ? "in" : "notin");
 		json_object_object_get_ex(e, "values", &vals);
-		for (j = 0; vals && j < json_object_array_length(vals); j++)
+		for (j = 0; vals && j < kube__len(vals); j++)
 			(void)ikc_buf_printf(&b, "%s%s", j ? "," : "",
 					     json_object_get_string(
 						     json_object_array_get_idx(vals, j)));

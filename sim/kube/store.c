@@ -45,6 +45,13 @@ const char *kube__ns(json_object *obj)
 	return ikc_json_str(m, "namespace");
 }
 
+size_t kube__len(json_object *a)
+{
+	if (!a || !json_object_is_type(a, json_type_array))
+		return 0;
+	return json_object_array_length(a);
+}
+
 long long kube__int(json_object *obj, const char *path, long long dflt)
 {
 	json_object *v = ikc_json_path(obj, path);
@@ -354,7 +361,7 @@ static void orphan_dependents(struct sim_kube *k, const char *uid)
 
 			if (!refs || !json_object_is_type(refs, json_type_array))
 				continue;
-			for (j = 0; j < json_object_array_length(refs); j++) {
+			for (j = 0; j < kube__len(refs); j++) {
 				const char *u = ikc_json_str(
 					json_object_array_get_idx(refs, j), "uid");
 
@@ -369,14 +376,14 @@ static void orphan_dependents(struct sim_kube *k, const char *uid)
 		json_object *refs = ikc_json_path(copy, "metadata.ownerReferences");
 		json_object *keep = json_object_new_array();
 
-		for (j = 0; j < json_object_array_length(refs); j++) {
+		for (j = 0; j < kube__len(refs); j++) {
 			json_object *r = json_object_array_get_idx(refs, j);
 			const char *u = ikc_json_str(r, "uid");
 
 			if (!u || strcmp(u, uid) != 0)
 				json_object_array_add(keep, json_object_get(r));
 		}
-		if (json_object_array_length(keep) == 0) {
+		if (kube__len(keep) == 0) {
 			json_object_put(keep);
 			json_object_object_del(kube__meta(copy), "ownerReferences");
 		} else {
@@ -405,7 +412,7 @@ void kube__delete_obj(struct sim_kube *k, kube_obj *o, const char *policy)
 	json_object_object_get_ex(m, "finalizers", &fin);
 	if (foreground ||
 	    (fin && json_object_is_type(fin, json_type_array) &&
-	     json_object_array_length(fin) > 0)) {
+	     kube__len(fin) > 0)) {
 		json_object *copy = ikc_json_copy(o->obj);
 		json_object *cm = kube__meta(copy);
 		char ts[32];
@@ -422,11 +429,12 @@ void kube__delete_obj(struct sim_kube *k, kube_obj *o, const char *policy)
 			size_t i;
 			int have = 0;
 
-			if (!json_object_object_get_ex(cm, "finalizers", &f)) {
+			if (!json_object_object_get_ex(cm, "finalizers", &f) ||
+			    !json_object_is_type(f, json_type_array)) {
 				f = json_object_new_array();
 				json_object_object_add(cm, "finalizers", f);
 			}
-			for (i = 0; i < json_object_array_length(f); i++) {
+			for (i = 0; i < kube__len(f); i++) {
 				const char *s = json_object_get_string(
 					json_object_array_get_idx(f, i));
 
@@ -684,7 +692,7 @@ sim_kube *sim_kube_load(json_object *saved)
 		if (json_object_object_get_ex(saved, "now", &nv))
 			k->now = json_object_get_double(nv);
 	}
-	for (i = 0; i < json_object_array_length(objs); i++) {
+	for (i = 0; i < kube__len(objs); i++) {
 		json_object *e = json_object_array_get_idx(objs, i);
 		json_object *obj = NULL, *dv = NULL;
 		const kube_kind *kd = kube__kind_by_store(ikc_json_str(e, "store"));

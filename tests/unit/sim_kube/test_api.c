@@ -1454,6 +1454,111 @@ static void test_sim_kube_api__field_validation(void **state)
 	json_object_put(o);
 }
 
+
+static void test_sim_kube_api__malformed_input_is_refused_not_fatal(void **state)
+{
+	sim_kube *k = *state;
+	static const char *const colls[] = {
+		"/api/v1/namespaces", "/api/v1/nodes", PODS, RCS, SVCS,
+		"/api/v1/namespaces/default/configmaps", "/api/v1/namespaces/default/secrets",
+		"/apis/apps/v1/namespaces/default/deployments",
+		"/apis/apps/v1/namespaces/default/replicasets",
+		"/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers",
+		"/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers",
+		"/apis/coordination.k8s.io/v1/namespaces/default/leases",
+	};
+	static const char *const bodies[] = {
+		"[]", "5", "\"s\"", "null", "", "{", "{\"metadata\":5}",
+		"{\"metadata\":{\"name\":5}}",
+		"{\"metadata\":{\"name\":\"x\",\"labels\":[1]}}",
+		"{\"metadata\":{\"name\":\"x\",\"labels\":{\"a\":1}}}",
+		"{\"metadata\":{\"name\":\"x\"},\"spec\":[]}",
+		"{\"metadata\":{\"name\":\"x\"},\"spec\":{\"ports\":{}}}",
+		"{\"metadata\":{\"name\":\"x\"},\"spec\":{\"type\":\"ExternalName\",\"ports\":[5]}}",
+		"{\"metadata\":{\"name\":\"x\"},\"spec\":{\"selector\":\"a=b\"}}",
+		"{\"metadata\":{\"name\":\"x\"},\"spec\":{\"selector\":{\"a\":5}}}",
+		"{\"metadata\":{\"name\":\"x\"},\"spec\":{\"template\":{\"spec\":{\"containers\":[5]}}}}",
+		"{\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\","
+		"\"ports\":{},\"volumeMounts\":5}],\"volumes\":{}}}",
+		"{\"metadata\":{\"name\":\"x\",\"ownerReferences\":[{\"uid\":5}]}}",
+		"{\"metadata\":{\"name\":\"x\",\"ownerReferences\":{}}}",
+		"{\"metadata\":{\"name\":\"x\",\"finalizers\":\"f\"}}",
+		"{\"metadata\":{\"name\":\"x\"},\"spec\":{\"selector\":{\"matchLabels\":\"a\","
+		"\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"Exists\"}]},\"template\":"
+		"{\"metadata\":{\"labels\":{\"a\":\"b\"}},\"spec\":{\"containers\":[{\"name\":\"c\","
+		"\"image\":\"i\"}]}}}}",
+		"{\"metadata\":{\"name\":\"y\"},\"spec\":{\"selector\":{\"matchExpressions\":"
+		"[{\"key\":\"a\",\"operator\":\"Exists\"}]},\"template\":{\"metadata\":{\"labels\":"
+		"{\"a\":\"b\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}},"
+		"\"replicas\":1,\"minReplicas\":\"x\",\"maxReplicas\":3,\"scaleTargetRef\":"
+		"{\"kind\":\"Deployment\",\"name\":\"y\"},\"metrics\":5,\"behavior\":"
+		"{\"scaleUp\":5}}}",
+		"{\"metadata\":{\"name\":\"z\"},\"spec\":{\"replicas\":\"two\",\"ports\":"
+		"[{\"port\":\"http\",\"nodePort\":\"x\"}],\"clusterIP\":5}}",
+		"{\"metadata\":{\"name\":\"big\"},\"spec\":{\"replicas\":9223372036854775807}}",
+	};
+	static const char *const patches[][2] = {
+		{"application/merge-patch+json", "{\"status\":{\"conditions\":5,"
+		 "\"containerStatuses\":{},\"loadBalancer\":{\"ingress\":\"x\"},\"phase\":7}}"},
+		{"application/strategic-merge-patch+json", "{\"spec\":{\"containers\":5}}"},
+		{"application/strategic-merge-patch+json", "{\"spec\":{\"ports\":[5]}}"},
+		{"application/strategic-merge-patch+json", "{\"$patch\":\"bogus\"}"},
+		{"application/json-patch+json", "{}"},
+		{"application/json-patch+json", "[{\"op\":\"add\",\"path\":\"\",\"value\":5}]"},
+		{"application/json-patch+json", "[{\"op\":\"remove\",\"path\":\"/metadata\"}]"},
+		{"application/merge-patch+json", "{\"metadata\":{\"finalizers\":[\"x\"]}}"},
+	};
+	size_t c, b, p;
+	int st;
+	json_object *o;
+
+	sim_kube_set_pool(k, "p", 2, NULL, NULL);
+	for (c = 0; c < sizeof(colls) / sizeof(colls[0]); c++)
+		for (b = 0; b < sizeof(bodies) / sizeof(bodies[0]); b++) {
+			char item[256];
+
+			o = call(k, "POST", colls[c], NULL, "application/json", bodies[b], &st);
+			if (!(st == 201 || (st >= 400 && st < 500)))
+				fail_msg("POST %s %s -> %d", colls[c], bodies[b], st);
+			json_object_put(o);
+			snprintf(item, sizeof(item), "%s/x", colls[c]);
+			o = call(k, "PUT", item, NULL, "application/json", bodies[b], &st);
+			assert_true(st == 200 || (st >= 400 && st < 500));
+			json_object_put(o);
+			for (p = 0; p < sizeof(patches) / sizeof(patches[0]); p++) {
+				char sub[300];
+
+				o = call(k, "PATCH", item, NULL, patches[p][0], patches[p][1], &st);
+				assert_true(st == 200 || (st >= 400 && st < 500));
+				json_object_put(o);
+				snprintf(sub, sizeof(sub), "%s/status", item);
+				o = call(k, "PATCH", sub, NULL, patches[p][0], patches[p][1], &st);
+				assert_true(st == 200 || (st >= 400 && st < 500));
+				json_object_put(o);
+			}
+		}
+	/* the controllers and printers cope with whatever got stored */
+	sim_kube_tick(k, 1);
+	sim_kube_tick(k, 30);
+	for (c = 0; c < sizeof(colls) / sizeof(colls[0]); c++) {
+		sim_response resp;
+		char item[256];
+
+		send_req(k, "GET", colls[c], NULL, NULL, "application/json;as=Table;v=v1;"
+			 "g=meta.k8s.io", NULL, &resp);
+		assert_int_equal(200, resp.status);
+		sim_response_dispose(&resp);
+		snprintf(item, sizeof(item), "%s/x", colls[c]);
+		o = call(k, "DELETE", item, "propagationPolicy=Foreground", NULL, NULL, &st);
+		json_object_put(o);
+		o = call(k, "GET", colls[c], "labelSelector=a", NULL, NULL, &st);
+		assert_int_equal(200, st);
+		json_object_put(o);
+	}
+	sim_kube_tick(k, 31);
+	sim_kube_tick(k, 40);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1488,6 +1593,7 @@ int main(void)
 		T(node_loss_reschedules),
 		T(watch_as_table_from_version),
 		T(field_validation),
+		T(malformed_input_is_refused_not_fatal),
 #undef T
 	};
 
