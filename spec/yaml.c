@@ -22,6 +22,7 @@ typedef struct frame {
 	char *anchor;
 	size_t nodes;         /* nodes inside, for alias accounting */
 	ikc_spec__pos pos;
+	json_object *merged;  /* keys that came from a merge key ("<<") */
 } frame;
 
 typedef struct anchor {
@@ -336,6 +337,60 @@ static const char *type_name(json_object *v)
 	}
 }
 
+/* Members of `src` that the mapping of `f` does not have yet. */
+static int merge_one(reader *r, frame *f, json_object *src,
+		     const ikc_spec__pos *p)
+{
+	json_object_object_foreach(src, k, child) {
+		const ikc_spec__pos *from;
+		ikc_spec__pos at;
+
+		if (json_object_object_get_ex(f->node, k, NULL))
+			continue;   /* set before, or by an earlier merge */
+		from = ikc_spec__pos_get(r->pos, src, k, 0);
+		at = from ? *from : *p;
+		if (!f->merged)
+			f->merged = json_object_new_object();
+		if (!f->merged ||
+		    ikc_json_add(f->node, k, json_object_get(child)) < 0 ||
+		    ikc_json_add(f->merged, k, json_object_new_boolean(1)) < 0 ||
+		    ikc_spec__pos_set(r->pos, f->node, k, 0, &at) < 0)
+			return ikc_error_oom();
+	}
+	return 0;
+}
+
+/*
+ * The YAML merge key, as kubectl's YAML reader knows it: "<<: *base" or
+ * "<<: [*a, *b]" (earlier mappings win; the mapping's own keys win).
+ */
+static int merge(reader *r, frame *f, json_object *v, const ikc_spec__pos *p)
+{
+	size_t i, n;
+
+	if (json_object_is_type(v, json_type_object))
+		return merge_one(r, f, v, p);
+	if (json_object_is_type(v, json_type_array)) {
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++)
+			if (!json_object_is_type(json_object_array_get_idx(v, i),
+						 json_type_object))
+				break;
+		if (i == n) {
+			for (i = 0; i < n; i++) {
+				int error = merge_one(r, f,
+					json_object_array_get_idx(v, i), p);
+
+				if (error < 0)
+					return error;
+			}
+			return 0;
+		}
+	}
+	diag(r, p, "a merge key (<<) takes a mapping or a list of mappings");
+	return 0;
+}
+
 /*
  * A node is complete: register its anchor, then hand it to its parent (or
  * make it the document's root).  Takes `v` in every case.
@@ -411,6 +466,20 @@ static int complete(reader *r, json_object *v, const ikc_spec__pos *p,
 			json_object_put(v);
 			return 0;
 		}
+		if (strcmp(f->key, "<<") == 0 && f->keypos.plain_oneline) {
+			int error = merge(r, f, v, p);
+
+			json_object_put(v);
+			free(f->key);
+			f->key = NULL;
+			return error;
+		}
+		if (f->merged &&
+		    json_object_object_get_ex(f->merged, f->key, NULL)) {
+			/* a key of the mapping itself beats a merged one */
+			json_object_object_del(f->merged, f->key);
+			json_object_object_del(f->node, f->key);
+		}
 		if (json_object_object_get_ex(f->node, f->key, NULL)) {
 			const ikc_spec__pos *first =
 				ikc_spec__pos_get(r->pos, f->node, f->key, 0);
@@ -443,6 +512,7 @@ oom:
 static void frame_dispose(frame *f)
 {
 	json_object_put(f->node);
+	json_object_put(f->merged);
 	free(f->key);
 	free(f->anchor);
 	memset(f, 0, sizeof(*f));

@@ -496,6 +496,44 @@ static void test_spec_load__bom_and_crlf(void **state)
 	ikc_diags_dispose(&d);
 }
 
+static void test_spec_load__merge_keys(void **state)
+{
+	ikc_stack *st = expect_valid(STACK_HEAD
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n"
+		"x: &base {a: '1', b: '2'}\n"
+		"y: &more {c: '3', a: '0'}\n"
+		"data:\n"
+		"  b: own\n"
+		"  <<: [*base, *more]\n"
+		"  '<<': quoted\n");
+	json_object *data = ikc_json_path(st->resources[1].body, "data");
+	ikc_diags d;
+
+	(void)state;
+	assert_string_equal("1", ikc_json_str(data, "a"));   /* earlier wins */
+	assert_string_equal("own", ikc_json_str(data, "b")); /* own key wins */
+	assert_string_equal("3", ikc_json_str(data, "c"));
+	assert_string_equal("quoted", ikc_json_str(data, "<<"));
+	assert_int_equal(4, json_object_object_length(data));
+	ikc_stack_free(st);
+
+	/* an own key after the merge replaces the merged one */
+	st = expect_valid(STACK_HEAD
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n"
+		"x: &b {k: v, z: 1}\n"
+		"data: {<<: *b, k: mine}\n");
+	assert_string_equal("mine", ikc_json_str(ikc_json_path(
+		st->resources[1].body, "data"), "k"));
+	ikc_stack_free(st);
+
+	d = expect_invalid(STACK_HEAD
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\n"
+		"data: {<<: text}\n");
+	assert_diag(&d, 17, 12, "a merge key (<<) takes a mapping or a list of "
+		    "mappings");
+	ikc_diags_dispose(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -515,6 +553,7 @@ int main(void)
 		cmocka_unit_test(test_spec_load__aliases_expand),
 		cmocka_unit_test(test_spec_load__thousand_resources_fast),
 		cmocka_unit_test(test_spec_load__bom_and_crlf),
+		cmocka_unit_test(test_spec_load__merge_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
