@@ -339,8 +339,8 @@ static int serve(int argc, char **argv)
 	port = (int)port_d;
 	if (port == 0 && saved)
 		port = json_object_get_int(ikc_json_path(saved, "port"));
-	if (sim_endpoint_start(&ep, port, port_d == 0, srv_key, srv_cert,
-			       SIM_EP_POOL, main_serve, main_count, NULL) < 0)
+	if (sim_endpoint_bind(&ep, port, port_d == 0, srv_key, srv_cert,
+			      SIM_EP_POOL, main_serve, main_count, NULL) < 0)
 		goto done;
 	sim_cfg.port = sim_endpoint_port(ep);
 	sim_cfg.base_url = ikc_asprintf("https://127.0.0.1:%d", sim_cfg.port);
@@ -354,6 +354,9 @@ static int serve(int argc, char **argv)
 	}
 	json_object_put(saved);
 	saved = NULL;
+	/* Serve only now that the settings every handler reads are final. */
+	if (sim_endpoint_run(ep) < 0)
+		goto done;
 	if (write_file("ca.pem", sim_cfg.ca_cert, 0644) < 0 ||
 	    write_credentials() < 0 || write_env() < 0 || sim_persist() < 0)
 		goto done;

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sim/faults.h"
 #include "util/buf.h"
@@ -21,6 +23,7 @@
 
 struct sim_endpoint {
 	struct MHD_Daemon *daemon;
+	int fd;                 /* listening socket until the daemon owns it */
 	int port;
 	int mode;
 	volatile int stopping;
@@ -329,20 +332,40 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	ikc_log(IKC_LOG_DEBUG, "ikc-sim: libmicrohttpd: %s", line);
 }
 
-static struct MHD_Daemon *start_daemon(sim_endpoint *ep, int port)
+/* A non-blocking socket listening on 127.0.0.1:port; -1 when it is taken. */
+static int listen_on(int port, int *bound)
 {
 	struct sockaddr_in addr;
-	unsigned int flags = MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD |
-			     MHD_USE_ERROR_LOG;
+	socklen_t len = sizeof(addr);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int on = 1;
 
+	if (fd < 0)
+		return -1;
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
+	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	    listen(fd, 512) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&addr, &len) < 0) {
+		close(fd);
+		return -1;
+	}
+	*bound = ntohs(addr.sin_port);
+	return fd;
+}
+
+static struct MHD_Daemon *start_daemon(sim_endpoint *ep)
+{
+	unsigned int flags = MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD |
+			     MHD_USE_ERROR_LOG;
+
 	if (ep->mode == SIM_EP_POOL)
 		return MHD_start_daemon(flags | MHD_USE_EPOLL, 0, NULL, NULL,
 					on_request, ep,
-					MHD_OPTION_SOCK_ADDR, &addr,
+					MHD_OPTION_LISTEN_SOCKET, ep->fd,
 					MHD_OPTION_HTTPS_MEM_KEY, ep->key_pem,
 					MHD_OPTION_HTTPS_MEM_CERT, ep->cert_pem,
 					MHD_OPTION_THREAD_POOL_SIZE,
@@ -354,7 +377,7 @@ static struct MHD_Daemon *start_daemon(sim_endpoint *ep, int port)
 					NULL, MHD_OPTION_END);
 	return MHD_start_daemon(flags | MHD_USE_THREAD_PER_CONNECTION |
 				MHD_USE_POLL, 0, NULL, NULL, on_request, ep,
-				MHD_OPTION_SOCK_ADDR, &addr,
+				MHD_OPTION_LISTEN_SOCKET, ep->fd,
 				MHD_OPTION_HTTPS_MEM_KEY, ep->key_pem,
 				MHD_OPTION_HTTPS_MEM_CERT, ep->cert_pem,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)600,
@@ -363,17 +386,17 @@ static struct MHD_Daemon *start_daemon(sim_endpoint *ep, int port)
 				MHD_OPTION_END);
 }
 
-int sim_endpoint_start(sim_endpoint **out, int port, int fallback,
-		       const char *key_pem, const char *cert_pem, int mode,
-		       sim_serve_fn fn, sim_count_fn count, void *ctx)
+int sim_endpoint_bind(sim_endpoint **out, int port, int fallback,
+		      const char *key_pem, const char *cert_pem, int mode,
+		      sim_serve_fn fn, sim_count_fn count, void *ctx)
 {
 	sim_endpoint *ep;
-	const union MHD_DaemonInfo *info;
 
 	*out = NULL;
 	ep = calloc(1, sizeof(*ep));
 	if (!ep)
 		return ikc_error_oom();
+	ep->fd = -1;
 	ep->mode = mode;
 	ep->fn = fn;
 	ep->count = count;
@@ -384,18 +407,43 @@ int sim_endpoint_start(sim_endpoint **out, int port, int fallback,
 		sim_endpoint_stop(ep);
 		return ikc_error_oom();
 	}
-	ep->daemon = start_daemon(ep, port);
-	if (!ep->daemon && port != 0 && fallback)
-		ep->daemon = start_daemon(ep, 0);
-	if (!ep->daemon) {
+	ep->fd = listen_on(port, &ep->port);
+	if (ep->fd < 0 && port != 0 && fallback)
+		ep->fd = listen_on(0, &ep->port);
+	if (ep->fd < 0) {
 		sim_endpoint_stop(ep);
-		return ikc_error_set(IKC_ERR_SIM,
-				     "cannot listen on 127.0.0.1:%d", port);
+		return ikc_error_set_os(IKC_ERR_SIM,
+					"cannot listen on 127.0.0.1:%d", port);
 	}
-	info = MHD_get_daemon_info(ep->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	ep->port = info ? info->port : port;
 	*out = ep;
 	return 0;
+}
+
+int sim_endpoint_run(sim_endpoint *ep)
+{
+	ep->daemon = start_daemon(ep);
+	if (!ep->daemon)
+		return ikc_error_set(IKC_ERR_SIM, "cannot serve on 127.0.0.1:%d",
+				     ep->port);
+	ep->fd = -1;   /* the daemon closes it */
+	return 0;
+}
+
+int sim_endpoint_start(sim_endpoint **out, int port, int fallback,
+		       const char *key_pem, const char *cert_pem, int mode,
+		       sim_serve_fn fn, sim_count_fn count, void *ctx)
+{
+	int error = sim_endpoint_bind(out, port, fallback, key_pem, cert_pem,
+				      mode, fn, count, ctx);
+
+	if (error == 0) {
+		error = sim_endpoint_run(*out);
+		if (error < 0) {
+			sim_endpoint_stop(*out);
+			*out = NULL;
+		}
+	}
+	return error;
 }
 
 int sim_endpoint_port(const sim_endpoint *ep)
@@ -410,6 +458,8 @@ void sim_endpoint_stop(sim_endpoint *ep)
 	ep->stopping = 1;
 	if (ep->daemon)
 		MHD_stop_daemon(ep->daemon);
+	if (ep->fd >= 0)
+		close(ep->fd);
 	free(ep->key_pem);
 	free(ep->cert_pem);
 	free(ep);

@@ -25,12 +25,21 @@ enum {
 };
 
 /**
- * Starts serving TLS with the PEM key and certificate on 127.0.0.1:`port`
- * (0 picks a free port; if `port` is taken and `fallback` is set, a free one
- * is picked instead).  `count` (may be NULL) sees every request before the
- * fault rules do.  *out owned; stop it with sim_endpoint_stop().
- * 0 or IKC_ERROR.
+ * Makes an endpoint listening on 127.0.0.1:`port` (0 picks a free port; if
+ * `port` is taken and `fallback` is set, a free one is picked instead) that
+ * will serve TLS with the PEM key and certificate.  Nothing is served until
+ * sim_endpoint_run(), so the caller can publish the port first.  `count`
+ * (may be NULL) sees every request before the fault rules do.  *out owned;
+ * free it with sim_endpoint_stop().  0 or IKC_ERROR.
  */
+int sim_endpoint_bind(sim_endpoint **out, int port, int fallback,
+		      const char *key_pem, const char *cert_pem, int mode,
+		      sim_serve_fn fn, sim_count_fn count, void *ctx);
+
+/** Starts serving a bound endpoint. 0 or IKC_ERROR. */
+int sim_endpoint_run(sim_endpoint *ep);
+
+/** sim_endpoint_bind() then sim_endpoint_run(). 0 or IKC_ERROR. */
 int sim_endpoint_start(sim_endpoint **out, int port, int fallback,
 		       const char *key_pem, const char *cert_pem, int mode,
 		       sim_serve_fn fn, sim_count_fn count, void *ctx);
