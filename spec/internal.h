@@ -39,6 +39,7 @@ void ikc_spec__mark(int *line, int *col, yaml_mark_t m);
 
 /** A new, empty map. 0 or IKC_ERROR (OOM). */
 int ikc_spec__pos_new(ikc_stack_pos **out);
+/** Frees the map and the nodes it keeps; NULL is a no-op. */
 void ikc_spec__pos_free(ikc_stack_pos *m);
 
 /**
@@ -79,6 +80,7 @@ int ikc_spec__yaml_read(ikc_spec__doc **docs_out, size_t *ndocs_out,
 			ikc_stack_pos *pos, ikc_diags *diags, const char *file,
 			const char *data, size_t len);
 
+/** Frees documents read by ikc_spec__yaml_read; NULL is a no-op. */
 void ikc_spec__docs_free(ikc_spec__doc *docs, size_t n);
 
 /**
@@ -104,6 +106,7 @@ typedef struct ikc_spec__expr {
 	char *path;     /* RES: field path */
 } ikc_spec__expr;
 
+/** Frees the strings of `e` and zeroes it; NULL is a no-op. */
 void ikc_spec__expr_dispose(ikc_spec__expr *e);
 
 /** A way to ask whether an address names a resource of the stack. */

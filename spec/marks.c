@@ -161,7 +161,7 @@ void ikc_spec__pos_keep(ikc_stack_pos *m, json_object *v)
 	if (!m->keep)
 		m->keep = json_object_new_array();
 	if (!m->keep || json_object_array_add(m->keep, v) < 0)
-		json_object_put(v);  /* XXX: on OOM the address may be reused */
+		json_object_put(v);  /* XXX(issue 2): on OOM the address may be reused */
 }
 
 void ikc_spec__mark(int *line, int *col, yaml_mark_t m)

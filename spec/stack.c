@@ -154,12 +154,15 @@ int ikc_stack_load_buffer(ikc_stack **out, ikc_diags *diags,
 		goto done;
 	error = ikc_spec__yaml_read(&docs, &ndocs, st->pos, diags, st->file,
 				    data, len);
+	if (error == IKC_EINVALID)
+		ikc_diags_sort(diags);
 	if (error < 0)
 		goto done;
 	error = ikc_spec__validate(st, docs, ndocs, diags, opts);
 	if (error < 0)
 		goto done;
 	if (ikc_diags_errors(diags) > errors_before) {
+		ikc_diags_sort(diags);   /* in file order, as a reader expects */
 		error = IKC_EINVALID;
 		goto done;
 	}

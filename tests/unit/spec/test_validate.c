@@ -31,6 +31,7 @@ static void test_spec_validate__many_errors_all_reported(void **state)
 	ikc_diags d = IKC_DIAGS_INIT;
 	ikc_stack *st = NULL;
 	char path[4096];
+	size_t i;
 
 	(void)state;
 	fixture_path(path, sizeof(path), "many-errors.yaml");
@@ -47,6 +48,11 @@ static void test_spec_validate__many_errors_all_reported(void **state)
 		    "mean \"ikc.dev/depends-on\"?)");
 	assert_diag(&d, 31, 3, "duplicate key \"replicas\" (first at line 30)");
 	assert_true(ikc_diags_errors(&d) >= 6);
+	/* reported in file order */
+	for (i = 1; i < d.count; i++)
+		assert_true(d.items[i - 1].line < d.items[i].line ||
+			    (d.items[i - 1].line == d.items[i].line &&
+			     d.items[i - 1].col <= d.items[i].col));
 	ikc_diags_dispose(&d);
 }
 
