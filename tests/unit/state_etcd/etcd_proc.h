@@ -1,0 +1,228 @@
+#ifndef IKC_TESTS_STATE_ETCD_PROC_H
+#define IKC_TESTS_STATE_ETCD_PROC_H
+
+/*
+ * Real etcd processes for the etcd backend tests: each on free loopback
+ * ports with its data in a fresh temporary folder, killed and removed at the
+ * end.  A cluster of n members is started with one --initial-cluster.
+ * The binary is $IKC_ETCD (default: etcd on the PATH).
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../state/tmpdir.h"
+
+#define ETCD_PROC_MAX 5
+
+struct etcd_member {
+	pid_t pid;
+	int client_port;
+	int peer_port;
+	char name[16];
+	char dir[512];
+};
+
+struct etcd_cluster {
+	int n;
+	struct etcd_member m[ETCD_PROC_MAX];
+	char endpoints[256];          /* "127.0.0.1:P1,127.0.0.1:P2,..." */
+};
+
+/* A port nobody listens on now (the kernel's pick for port 0). */
+static inline int etcd_free_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+
+	if (fd < 0)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static inline void etcd_sleep(double s)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* 1 when GET /health on the port answers {"health":"true"}. */
+static inline int etcd_healthy(int port)
+{
+	struct sockaddr_in a;
+	char req[128], resp[2048];
+	int fd = socket(AF_INET, SOCK_STREAM, 0), ok = 0;
+	size_t got = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((unsigned short)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0) {
+		snprintf(req, sizeof(req), "GET /health HTTP/1.0\r\nHost: "
+			 "127.0.0.1:%d\r\n\r\n", port);
+		if (write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
+			while (got < sizeof(resp) - 1 &&
+			       (n = read(fd, resp + got, sizeof(resp) - 1 - got)) > 0)
+				got += (size_t)n;
+			resp[got] = '\0';
+			ok = strstr(resp, "\"health\":\"true\"") != NULL;
+		}
+	}
+	close(fd);
+	return ok;
+}
+
+/* Starts member i of c (ports and dir already chosen). 0 or -1. */
+static inline int etcd_member_spawn(struct etcd_cluster *c, int i,
+				    const char *state)
+{
+	struct etcd_member *m = &c->m[i];
+	char initial[1024] = "", curl[64], purl[64], log[600], dd[600];
+	const char *bin = getenv("IKC_ETCD");
+	int k;
+
+	for (k = 0; k < c->n; k++) {
+		char one[128];
+
+		snprintf(one, sizeof(one), "%s%s=http://127.0.0.1:%d", k ? "," : "",
+			 c->m[k].name, c->m[k].peer_port);
+		strncat(initial, one, sizeof(initial) - strlen(initial) - 1);
+	}
+	snprintf(curl, sizeof(curl), "http://127.0.0.1:%d", m->client_port);
+	snprintf(purl, sizeof(purl), "http://127.0.0.1:%d", m->peer_port);
+	snprintf(log, sizeof(log), "%s/etcd.log", m->dir);
+	snprintf(dd, sizeof(dd), "%s/data", m->dir);
+	m->pid = fork();
+	if (m->pid < 0)
+		return -1;
+	if (m->pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		execlp(bin && *bin ? bin : "etcd", "etcd", "--name", m->name,
+		       "--data-dir", dd, "--listen-client-urls", curl,
+		       "--advertise-client-urls", curl, "--listen-peer-urls", purl,
+		       "--initial-advertise-peer-urls", purl, "--initial-cluster",
+		       initial, "--initial-cluster-state", state,
+		       "--initial-cluster-token", "ikc-test", (char *)NULL);
+		_exit(127);
+	}
+	return 0;
+}
+
+/* Waits until member i answers /health (up to `seconds`). 0 or -1. */
+static inline int etcd_member_wait(struct etcd_cluster *c, int i, double seconds)
+{
+	double waited = 0;
+
+	while (waited < seconds) {
+		int status;
+
+		if (waitpid(c->m[i].pid, &status, WNOHANG) == c->m[i].pid) {
+			fprintf(stderr, "etcd %s exited early (see %s/etcd.log)\n",
+				c->m[i].name, c->m[i].dir);
+			c->m[i].pid = 0;
+			return -1;
+		}
+		if (etcd_healthy(c->m[i].client_port))
+			return 0;
+		etcd_sleep(0.1);
+		waited += 0.1;
+	}
+	fprintf(stderr, "etcd %s did not become healthy\n", c->m[i].name);
+	return -1;
+}
+
+/* Stops member i (SIGKILL: as if the machine died) and reaps it. */
+static inline void etcd_member_kill(struct etcd_cluster *c, int i)
+{
+	if (c->m[i].pid > 0) {
+		kill(c->m[i].pid, SIGKILL);
+		(void)waitpid(c->m[i].pid, NULL, 0);
+		c->m[i].pid = 0;
+	}
+}
+
+/* Starts n members and waits for all of them. 0 or -1 (nothing left running). */
+static inline int etcd_cluster_start(struct etcd_cluster *c, int n)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	if (n < 1 || n > ETCD_PROC_MAX)
+		return -1;
+	c->n = n;
+	for (i = 0; i < n; i++) {
+		struct etcd_member *m = &c->m[i];
+		char one[64];
+
+		snprintf(m->name, sizeof(m->name), "m%d", i);
+		m->client_port = etcd_free_port();
+		m->peer_port = etcd_free_port();
+		if (m->client_port < 0 || m->peer_port < 0 ||
+		    m->client_port == m->peer_port ||
+		    tmpdir_make(m->dir, sizeof(m->dir)) < 0)
+			goto fail;
+		snprintf(one, sizeof(one), "%s127.0.0.1:%d", i ? "," : "",
+			 m->client_port);
+		strncat(c->endpoints, one,
+			sizeof(c->endpoints) - strlen(c->endpoints) - 1);
+	}
+	for (i = 0; i < n; i++)
+		if (etcd_member_spawn(c, i, "new") < 0)
+			goto fail;
+	for (i = 0; i < n; i++)
+		if (etcd_member_wait(c, i, 30) < 0)
+			goto fail;
+	return 0;
+fail:
+	for (i = 0; i < n; i++)
+		etcd_member_kill(c, i);
+	return -1;
+}
+
+/* Kills every member and removes their folders. */
+static inline void etcd_cluster_stop(struct etcd_cluster *c)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++) {
+		etcd_member_kill(c, i);
+		if (c->m[i].dir[0])
+			tmpdir_remove(c->m[i].dir);
+	}
+	c->n = 0;
+}
+
+#endif /* IKC_TESTS_STATE_ETCD_PROC_H */
