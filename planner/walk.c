@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "planner/graph.h"
+#include "providers/kubernetes/kube.h"
 #include "providers/provider.h"
 #include "util/clock.h"
 #include "util/errors.h"
@@ -278,15 +279,6 @@ static json_object *sanitize_live(json_object *live)
 				"kubectl.kubernetes.io/last-applied-configuration");
 	}
 	return c;
-}
-
-static int owned_by(json_object *live, const char *stack)
-{
-	json_object *labels = ikc_json_path(live, "metadata.labels");
-	const char *by = ikc_json_str(labels, "app.kubernetes.io/managed-by");
-	const char *st = ikc_json_str(labels, "ikc.dev/stack");
-
-	return by && st && !strcmp(by, "ikc") && !strcmp(st, stack);
 }
 
 /* ---------- the walk's shared state ---------- */
@@ -1293,9 +1285,9 @@ int ikc_walk_recover(ikc_provider_env *env, const ikc_stack *st,
 			json_object_put(entry);
 			continue;
 		}
-		ikc_log(IKC_LOG_INFO, "%s: finishing the %s an earlier run started%s%s",
+		ikc_log(IKC_LOG_INFO, "%s: finishing the %s an earlier run started%s%s%s",
 			addr, action ? action : "change", op ? " (operation " : "",
-			op ? op : "");
+			op ? op : "", op ? ")" : "");
 		if (op)
 			progress(&w, addr, deleting ? "resuming the wait for the deletion…"
 						    : "resuming the wait for the operation…");
@@ -1335,6 +1327,18 @@ int ikc_walk_recover(ikc_provider_env *env, const ikc_stack *st,
 			err = op ? ops->wait(env, &t, deleting, op) : 0;
 			if (err == 0 || err == IKC_ENOTFOUND)
 				err = ops->read(env, &t, &live);
+			/*
+			 * No operation journaled (the run died between the
+			 * call and noting it): what exists must still become
+			 * ready before anything is built on it.
+			 */
+			if (err == 0 && !op && !deleting && res) {
+				json_object_put(live);
+				live = NULL;
+				err = ops->wait(env, &t, 0, NULL);
+				if (err == 0)
+					err = ops->read(env, &t, &live);
+			}
 		}
 		if (err == IKC_ENOTFOUND) {
 			if (deleting || !entry)
@@ -1396,7 +1400,7 @@ int ikc_walk_check_ownership(ikc_provider_env *env, const ikc_stack *st,
 		    !json_object_object_get_ex(live, r->address, &lv))
 			continue;
 		if (r->provider == IKC_PROVIDER_KUBERNETES)
-			adopt = owned_by(lv, st->name);
+			adopt = ikc_kube_owned_by(lv, st->name);
 		else   /* a node pool of a cluster this stack manages */
 			adopt = !strcmp(r->kind, "NodePool") && r->cluster &&
 				ikc_state_resource(state, r->cluster);
