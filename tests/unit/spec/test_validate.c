@@ -693,6 +693,69 @@ static void test_spec_validate__cluster_annotation(void **state)
 	ikc_diags_dispose(&d);
 }
 
+static void test_spec_validate__stack_context_needs_kubeconfig(void **state)
+{
+	ikc_diags d = expect_invalid(
+		"apiVersion: ikc.dev/v1\nkind: Stack\nmetadata: {name: s}\n"
+		"spec:\n"
+		"  kubernetes:\n"
+		"    context: dev\n");
+
+	(void)state;
+	assert_diag(&d, 6, 5, "Stack/s: spec.kubernetes.context needs "
+		    "spec.kubernetes.kubeconfig");
+	ikc_diags_dispose(&d);
+}
+
+static void test_spec_validate__stack_kind_under_ikc_api(void **state)
+{
+	ikc_diags d = expect_invalid("apiVersion: ikc.dev/v1\nkind: Stak\n"
+				     "metadata: {name: s}\n");
+
+	(void)state;
+	assert_diag(&d, 2, 7, "unknown kind \"Stak\" for ikc.dev/v1 (expected "
+		    "Stack)");
+	ikc_diags_dispose(&d);
+}
+
+static void test_spec_validate__outputs_checked(void **state)
+{
+	ikc_diags d = expect_invalid(
+		"apiVersion: ikc.dev/v1\nkind: Stack\nmetadata: {name: s}\n"
+		"spec:\n"
+		"  kubernetes: {kubeconfig: k}\n"
+		"  variables:\n"
+		"    v: ${var.w}\n"
+		"  outputs:\n"
+		"    ip: ${Service/fronts.status.loadBalancer.ingress[0].ip}\n"
+		"    bad name: x\n"
+		"    n: ${var.nope}\n"
+		"---\n"
+		"apiVersion: v1\nkind: Service\nmetadata: {name: front}\n");
+
+	(void)state;
+	assert_diag(&d, 7, 8, "Stack/s: \"${var.w}\": expressions are only "
+		    "allowed in spec.outputs of the Stack");
+	assert_diag(&d, 9, 9, "Stack/s: \"${Service/fronts.status.loadBalancer."
+		    "ingress[0].ip}\" refers to Service/fronts, which is not a "
+		    "resource of this stack (did you mean \"Service/front\"?)");
+	assert_diag(&d, 10, 5, "output name \"bad name\" is not valid");
+	assert_diag(&d, 11, 8, "variable \"nope\" is not defined");
+	ikc_diags_dispose(&d);
+}
+
+static void test_spec_validate__annotations_must_be_a_mapping(void **state)
+{
+	ikc_diags d = expect_invalid(STACK_HEAD
+		"apiVersion: v1\nkind: ConfigMap\n"
+		"metadata: {name: x, annotations: [a]}\n");
+
+	(void)state;
+	assert_diag(&d, 16, 34, "ConfigMap/x: metadata.annotations must be a "
+		    "mapping");
+	ikc_diags_dispose(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -735,6 +798,10 @@ int main(void)
 		cmocka_unit_test(test_spec_validate__ignore_changes_paths),
 		cmocka_unit_test(test_spec_validate__prevent_destroy_and_wait_values),
 		cmocka_unit_test(test_spec_validate__cluster_annotation),
+		cmocka_unit_test(test_spec_validate__stack_context_needs_kubeconfig),
+		cmocka_unit_test(test_spec_validate__stack_kind_under_ikc_api),
+		cmocka_unit_test(test_spec_validate__outputs_checked),
+		cmocka_unit_test(test_spec_validate__annotations_must_be_a_mapping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
