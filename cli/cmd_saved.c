@@ -1,9 +1,231 @@
-/* cmd_saved.c - ikc apply PLANFILE: applies exactly a saved plan */
+/* cmd_saved.c - ikc apply PLANFILE: applies exactly a saved plan, or refuses saying what moved */
 #include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/metrics.h"
+#include "cli/run.h"
+#include "cli/saved.h"
+#include "cli/session.h"
+#include "util/clock.h"
+#include "util/errors.h"
+#include "util/fs.h"
+#include "util/json.h"
+
+#define PLAN_FILE_MAX ((size_t)256 << 20)
+
+int ikc_saved_plan_read(ikc_plan **out, const char *path)
+{
+	ikc_buf raw = IKC_BUF_INIT(PLAN_FILE_MAX + 1);
+	int error;
+
+	*out = NULL;
+	error = ikc_fs_read_file(&raw, path, PLAN_FILE_MAX);
+	if (error == IKC_ENOTFOUND) {
+		ikc_cli_error("no saved plan at %s", path);
+	} else if (error < 0) {
+		ikc_cli_error("cannot read the saved plan %s: %s", path, ikc_error_last());
+	} else if (ikc_plan_load(out, raw.ptr ? raw.ptr : "", raw.len) < 0) {
+		ikc_cli_error("%s: %s", path, ikc_error_last());
+		error = IKC_EINVALID;
+	}
+	ikc_buf_dispose(&raw);
+	return error < 0 ? IKC_EXIT_ERROR : 0;
+}
+
+/* Refuses a plan made from another stack file or against another state. */
+static int check_fits(const ikc_plan *plan, const struct ikc_session *s, const char *path)
+{
+	const char *lineage = s->state ? ikc_state_lineage(s->state) : "";
+	unsigned long long serial = s->state ?
+		(unsigned long long)ikc_state_serial(s->state) : 0;
+
+	if (strcmp(plan->stack, s->stack->name)) {
+		ikc_cli_error("%s is a plan of stack \"%s\", not \"%s\"", path, plan->stack,
+			      s->stack->name);
+		return IKC_EXIT_ERROR;
+	}
+	if (strcmp(plan->digest, s->stack->digest)) {
+		ikc_cli_error("%s was made from another stack file: %s has changed since "
+			      "(SHA-256 %.12s then, %.12s now); make a new plan",
+			      path, s->stack->file, plan->digest, s->stack->digest);
+		return IKC_EXIT_ERROR;
+	}
+	if (strcmp(plan->lineage, lineage)) {
+		ikc_cli_error("%s was made against another state (lineage \"%s\", now \"%s\"); "
+			      "make a new plan", path, plan->lineage, lineage);
+		return IKC_EXIT_ERROR;
+	}
+	if (plan->serial != serial) {
+		ikc_cli_error("the state changed since %s was made (serial %llu then, %llu now: "
+			      "another run wrote it); make a new plan", path, plan->serial,
+			      serial);
+		return IKC_EXIT_ERROR;
+	}
+	return 0;
+}
+
+/*
+ * Compares the version marker of every live object the plan changes with
+ * the one it read when it was made.  Names every object that moved.
+ */
+static int check_versions(const ikc_plan *plan, json_object *live, const char *path)
+{
+	size_t i, moved = 0;
+
+	if (!plan->versions) {
+		ikc_cli_error("%s records no versions of the live objects it read "
+			      "(made with --refresh=false?); make a new plan", path);
+		return IKC_EXIT_ERROR;
+	}
+	for (i = 0; i < plan->nchanges; i++) {
+		const ikc_change *ch = &plan->changes[i];
+		json_object *then = NULL, *lv = NULL;
+		const char *was;
+		char *now = NULL;
+
+		if (ch->action == IKC_ACTION_NOOP)
+			continue;
+		if (!json_object_object_get_ex(plan->versions, ch->address, &then)) {
+			ikc_cli_error("%s has no version of %s; make a new plan", path,
+				      ch->address);
+			return IKC_EXIT_ERROR;
+		}
+		was = then ? json_object_get_string(then) : NULL;
+		if (live && json_object_object_get_ex(live, ch->address, &lv) && lv &&
+		    ikc_plan_version_marker(&now, lv) < 0)
+			return ikc_cli_fail();
+		if (!was && !now)
+			continue;
+		if (was && now && !strcmp(was, now)) {
+			free(now);
+			continue;
+		}
+		moved++;
+		if (!was)
+			ikc_cli_error("%s: created outside this plan since it was made (now %s)",
+				      ch->address, now);
+		else if (!now)
+			ikc_cli_error("%s: deleted since the plan was made (was %s)",
+				      ch->address, was);
+		else
+			ikc_cli_error("%s: changed since the plan was made (%s then, %s now)",
+				      ch->address, was, now);
+		free(now);
+	}
+	if (moved) {
+		ikc_cli_error("%s is out of date: %zu object%s it would change moved since it "
+			      "was made; make a new plan", path, moved, moved == 1 ? "" : "s");
+		return IKC_EXIT_ERROR;
+	}
+	return 0;
+}
+
+static void print_outputs(const ikc_state *st)
+{
+	json_object *outs = ikc_state_outputs(st);
+
+	if (!outs || json_object_object_length(outs) == 0)
+		return;
+	printf("\nOutputs:\n");
+	json_object_object_foreach(outs, k, v)
+		printf("  %s = %s\n", k, json_object_to_json_string_ext(v,
+			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
 
 int ikc_cmd_apply_saved(struct ikc_cli *cli)
 {
-	(void)cli;
-	ikc_cli_error("applying a saved plan file is not supported yet");
-	return IKC_EXIT_ERROR;
+	struct ikc_session s;
+	struct ikc_run r;
+	ikc_plan *plan = NULL;
+	ikc_buf out = IKC_BUF_INIT(0);
+	ikc_walk_result res;
+	const char *path;
+	double started = ikc_time_monotonic();
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	memset(&s, 0, sizeof(s));
+	memset(&res, 0, sizeof(res));
+	if (cli->nargs != 1) {
+		ikc_cli_error("usage: ikc apply [PLANFILE]");
+		return IKC_EXIT_ERROR;
+	}
+	path = cli->args[0];
+	rc = ikc_saved_plan_read(&plan, path);
+	if (rc)
+		goto done;
+	rc = ikc_session_open(&s, cli, "ikc apply",
+			      IKC_SESSION_STACK | IKC_SESSION_LOCK | IKC_SESSION_STATE);
+	if (rc)
+		goto done;
+	rc = check_fits(plan, &s, path);
+	if (rc)
+		goto done;
+	rc = ikc_run_open(&r, &s, cli);
+	if (rc)
+		goto done;
+	if (!s.state && ikc_state_new(&s.state, s.stack->name) < 0) {
+		rc = ikc_cli_fail();
+		goto done;
+	}
+	ikc_run_signals(&r, &s);
+	if (ikc_walk_refresh(&r.live, &r.env, s.stack, s.state, &r.walk) < 0) {
+		rc = ikc_cli_fail();
+		goto done;
+	}
+	rc = check_versions(plan, r.live, path);
+	if (rc)
+		goto done;
+	if (ikc_plan_render_text(&out, plan, cli->color) < 0) {
+		rc = ikc_cli_fail();
+		goto done;
+	}
+	ikc_cli_out(&out);
+	if (!ikc_plan_has_changes(plan)) {
+		rc = IKC_EXIT_OK;
+		goto done;
+	}
+	if (ikc_session_record_source(&s) < 0) {
+		rc = ikc_cli_fail();
+		goto done;
+	}
+	printf("\n");
+	rc = ikc_walk_apply(&res, plan, &r.env, s.stack, s.backend, s.state, r.live,
+			    &r.walk);
+	if (rc == IKC_EINTERRUPTED || (rc < 0 && r.interrupted)) {
+		ikc_cli_error("%s", ikc_error_last());
+		printf("\nInterrupted: %zu added, %zu changed, %zu replaced, %zu destroyed; "
+		       "the state is saved and the lock released.\n",
+		       res.added, res.changed, res.replaced, res.destroyed);
+		rc = IKC_EXIT_INTERRUPTED;
+		goto done;
+	}
+	if (rc < 0) {
+		ikc_cli_fail();
+		printf("\nApply failed: %zu added, %zu changed, %zu replaced, %zu destroyed, "
+		       "%zu failed, %zu not started.\n", res.added, res.changed, res.replaced,
+		       res.destroyed, res.failed, res.skipped);
+		rc = IKC_EXIT_ERROR;
+		goto done;
+	}
+	printf("\n%s complete: %zu added, %zu changed, %zu replaced, %zu destroyed.\n",
+	       plan->destroy ? "Destroy" : "Apply", res.added, res.changed, res.replaced,
+	       res.destroyed);
+	if (!plan->destroy)
+		print_outputs(s.state);
+	rc = IKC_EXIT_OK;
+done:
+	if (ikc_cli_write_metrics(cli, s.stack ? s.stack->name : NULL,
+				  rc == IKC_EXIT_OK ? plan : NULL, started,
+				  rc == IKC_EXIT_OK) != 0)
+		rc = IKC_EXIT_ERROR;
+	fflush(stdout);
+	ikc_buf_dispose(&out);
+	ikc_plan_free(plan);
+	ikc_run_close(&r);
+	ikc_session_close(&s);
+	return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/saved.h"
 #include "cli/session.h"
 #include "util/errors.h"
 #include "util/fs.h"
@@ -125,16 +126,43 @@ static int render_state_json(ikc_buf *out, const ikc_state *st)
 	return error;
 }
 
+/* ikc show PLANFILE: the saved plan, as plan would have printed it. */
+static int show_saved(struct ikc_cli *cli)
+{
+	ikc_plan *plan = NULL;
+	ikc_buf out = IKC_BUF_INIT(0);
+	int rc, error;
+
+	rc = ikc_saved_plan_read(&plan, cli->args[0]);
+	if (rc)
+		return rc;
+	if (cli->format == IKC_FORMAT_JSON)
+		error = ikc_plan_render_json(&out, plan);
+	else if (cli->format == IKC_FORMAT_MARKDOWN)
+		error = ikc_plan_render_markdown(&out, plan);
+	else
+		error = ikc_plan_render_text(&out, plan, cli->color);
+	if (error < 0)
+		rc = ikc_cli_fail();
+	else
+		ikc_cli_out(&out);
+	ikc_buf_dispose(&out);
+	ikc_plan_free(plan);
+	return rc;
+}
+
 int ikc_cmd_show(struct ikc_cli *cli)
 {
 	struct ikc_session s;
 	ikc_buf out = IKC_BUF_INIT(0);
 	int rc;
 
-	if (cli->nargs) {
-		ikc_cli_error("showing a saved plan file is not supported yet");
+	if (cli->nargs > 1) {
+		ikc_cli_error("usage: ikc show [PLANFILE]");
 		return IKC_EXIT_ERROR;
 	}
+	if (cli->nargs == 1)
+		return show_saved(cli);
 	rc = ikc_session_open(&s, cli, "ikc show",
 			      IKC_SESSION_STACK_OPT | IKC_SESSION_LOCK | IKC_SESSION_STATE);
 	if (rc)

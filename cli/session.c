@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include "planner/graph.h"
+#include "spec/git.h"
 #include "util/errors.h"
 #include "util/fs.h"
+#include "util/json.h"
 
 int ikc_session_load_stack(ikc_stack **out, struct ikc_cli *cli)
 {
@@ -20,11 +22,11 @@ int ikc_session_load_stack(ikc_stack **out, struct ikc_cli *cli)
 	memset(&opts, 0, sizeof(opts));
 	opts.vars = cli->vars;
 	opts.nvars = cli->nvars;
-	if (cli->git) {
-		ikc_cli_error("--git is not supported yet");
-		return IKC_EXIT_ERROR;
-	}
-	error = ikc_stack_load_file(out, &diags, cli->file, &opts);
+	if (cli->git)
+		/* fetched repositories are cached in .ikc/git/ of the current folder */
+		error = ikc_stack_load_git(out, &diags, cli->git, cli->file, ".ikc", &opts);
+	else
+		error = ikc_stack_load_file(out, &diags, cli->file, &opts);
 	if (error == 0 && ikc_graph_check(*out, &diags) < 0)
 		error = IKC_EINVALID;
 	if (error < 0) {
@@ -117,4 +119,30 @@ void ikc_session_close(struct ikc_session *s)
 	ikc_backend_free(s->backend);
 	ikc_stack_free(s->stack);
 	memset(s, 0, sizeof(*s));
+}
+
+int ikc_session_record_source(struct ikc_session *s)
+{
+	json_object *src;
+	int error;
+
+	if (!s->stack || !s->state)
+		return 0;
+	src = json_object_new_object();
+	if (!src)
+		return ikc_error_oom();
+	error = ikc_json_add(src, "file", json_object_new_string(s->stack->file));
+	if (!error)
+		error = ikc_json_add(src, "digest", json_object_new_string(s->stack->digest));
+	if (!error)
+		error = ikc_json_add(src, "git_commit", s->stack->git_commit ?
+				     json_object_new_string(s->stack->git_commit) : NULL);
+	if (!error)
+		error = ikc_json_add(src, "git_ref", s->stack->git_ref ?
+				     json_object_new_string(s->stack->git_ref) : NULL);
+	if (error) {
+		json_object_put(src);
+		return error;
+	}
+	return ikc_state_set_source(s->state, src);
 }

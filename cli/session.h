@@ -33,4 +33,13 @@ void ikc_session_close(struct ikc_session *s);
 /** Loads the stack file named by the flags (-f / --git); prints diagnostics. */
 int ikc_session_load_stack(ikc_stack **out, struct ikc_cli *cli);
 
+/**
+ * Sets the state's "source" (in memory; the next save writes it) from the
+ * session's stack: {file, digest, git_commit, git_ref}, so that each
+ * applied change can be traced to the file and commit it came from.  Call
+ * it before applying.  0 (also when there is no stack or state) or
+ * IKC_ERROR.
+ */
+int ikc_session_record_source(struct ikc_session *s);
+
 #endif /* IKC_CLI_SESSION_H */

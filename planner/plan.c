@@ -667,10 +667,12 @@ int ikc_plan_build(ikc_plan **out, ikc_diags *diags, const ikc_plan_input *in)
 	memcpy(plan->digest, b.st->digest, sizeof(plan->digest));
 	plan->digest[sizeof(plan->digest) - 1] = '\0';
 	plan->git_commit = b.st->git_commit ? strdup(b.st->git_commit) : NULL;
+	plan->git_ref = b.st->git_ref ? strdup(b.st->git_ref) : NULL;
 	plan->refreshed = in->live != NULL;
 	plan->destroy = in->destroy;
 	if (!plan->stack || !plan->lineage ||
-	    (b.st->git_commit && !plan->git_commit)) {
+	    (b.st->git_commit && !plan->git_commit) ||
+	    (b.st->git_ref && !plan->git_ref)) {
 		error = ikc_error_oom();
 		goto cleanup;
 	}
@@ -773,6 +775,8 @@ void ikc_plan_free(ikc_plan *plan)
 	free(plan->stack);
 	free(plan->lineage);
 	free(plan->git_commit);
+	free(plan->git_ref);
+	json_object_put(plan->versions);
 	for (i = 0; i < plan->nchanges; i++)
 		ikc_change_clear(&plan->changes[i]);
 	free(plan->changes);

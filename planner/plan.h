@@ -69,6 +69,13 @@ typedef struct ikc_plan {
 	unsigned long long serial;
 	char digest[65];       /* of the stack file */
 	char *git_commit;      /* or NULL */
+	char *git_ref;         /* the ref it was read at (--git REPO#REF), or NULL */
+	/*
+	 * Saved plans: address -> version marker (ikc_plan_version_marker) of
+	 * each live object the plan read, JSON null for one absent live; NULL
+	 * until ikc_plan_set_versions().  Owned.
+	 */
+	json_object *versions;
 	int refreshed;         /* live state was read */
 	int destroy;           /* a destroy plan */
 	ikc_change *changes;   /* in apply order (destroy: reverse dependency order) */
@@ -113,10 +120,14 @@ int ikc_plan_render_text(ikc_buf *out, const ikc_plan *plan, int color);
 int ikc_plan_render_json(ikc_buf *out, const ikc_plan *plan);
 /** Drift only (ikc drift). */
 int ikc_plan_render_drift_text(ikc_buf *out, const ikc_plan *plan, int color);
+/** What ikc_plan_render_markdown appends at most (GitHub caps comments at 65,536). */
+#define IKC_MARKDOWN_MAX 60000
 /**
  * For pull-request comments (--format markdown): a summary line, a table
- * of the changes with why, and the text plan in a collapsed code block.
- * 0, or IKC_ELIMIT/IKC_ERROR from the buffer.
+ * of the changes with why, then each resource's change in a collapsed
+ * block.  Never appends more than IKC_MARKDOWN_MAX characters: what does
+ * not fit is left out and a closing line says how much, pointing at the
+ * JSON.  0, or IKC_ELIMIT/IKC_ERROR from the buffer.
  */
 int ikc_plan_render_markdown(ikc_buf *out, const ikc_plan *plan);
 
@@ -126,9 +137,29 @@ int ikc_plan_render_markdown(ikc_buf *out, const ikc_plan *plan);
  * unknown markers as they are, so write it 0600.  Whether it still fits
  * (lineage, serial, stack digest) is for the caller to check.
  */
-/** Appends the plan file's bytes to `out`. 0, IKC_ELIMIT or IKC_ERROR. */
+/**
+ * A short text that changes whenever a live object changes: its Kubernetes
+ * resourceVersion ("rv:N"), else its GKE etag ("etag:X"), else a SHA-256 of
+ * its canonical JSON ("sha256:H").  *out owned.  0 or IKC_ERROR.
+ */
+int ikc_plan_version_marker(char **out, json_object *live_value);
+/**
+ * Fills plan->versions from a refresh result (address -> live value) for
+ * every address the plan changes.  0 or IKC_ERROR.
+ */
+int ikc_plan_set_versions(ikc_plan *plan, json_object *live);
+/**
+ * Appends the plan file's bytes to `out`: JSON with "ikc_plan_file" (its
+ * version), the stack digest, git commit and ref, lineage, serial, version
+ * markers, changes, drift, and a "checksum" (SHA-256 of the canonical JSON
+ * of everything else).  0, IKC_ELIMIT or IKC_ERROR.
+ */
 int ikc_plan_save(ikc_buf *out, const ikc_plan *plan);
-/** Reads a plan file back (owned). IKC_EINVALID when it is not one (message says why). */
+/**
+ * Reads a plan file back (owned).  IKC_EINVALID when it is not one, is
+ * truncated, has another format version, or its checksum does not match
+ * (it was edited): the message says which.
+ */
 int ikc_plan_load(ikc_plan **out, const char *data, size_t len);
 
 #endif /* IKC_PLANNER_PLAN_H */

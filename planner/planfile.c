@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "planner/diff.h"
+#include "util/digest.h"
 #include "util/errors.h"
 #include "util/json.h"
+#include "util/str.h"
 
 /*
  * The file is JSON, like the public plan, but keeps what apply needs and
@@ -15,6 +17,65 @@
  * its version.
  */
 #define PLAN_FILE_VERSION 1
+
+/* ---- version markers of live objects ---- */
+
+int ikc_plan_version_marker(char **out, json_object *live_value)
+{
+	const char *v = ikc_json_str(ikc_json_path(live_value, "metadata"),
+				     "resourceVersion");
+	ikc_buf canon = IKC_BUF_INIT(0);
+	char hex[65];
+	int error;
+
+	*out = NULL;
+	if (v)
+		*out = ikc_asprintf("rv:%s", v);
+	else if ((v = ikc_json_str(live_value, "etag")) != NULL)
+		*out = ikc_asprintf("etag:%s", v);
+	else {
+		error = ikc_json_canonical(&canon, live_value);
+		if (!error)
+			error = ikc_sha256_hex(hex, canon.ptr ? canon.ptr : "", canon.len);
+		ikc_buf_dispose(&canon);
+		if (error)
+			return error;
+		*out = ikc_asprintf("sha256:%s", hex);
+	}
+	return *out ? 0 : ikc_error_oom();
+}
+
+int ikc_plan_set_versions(ikc_plan *plan, json_object *live)
+{
+	json_object *vers = json_object_new_object(), *lv;
+	char *marker = NULL;
+	size_t i;
+	int error = 0;
+
+	if (!vers)
+		return ikc_error_oom();
+	for (i = 0; i < plan->nchanges && !error; i++) {
+		const char *addr = plan->changes[i].address;
+
+		lv = NULL;
+		if (!live || !json_object_object_get_ex(live, addr, &lv) || !lv) {
+			error = ikc_json_add(vers, addr, NULL);
+			continue;
+		}
+		error = ikc_plan_version_marker(&marker, lv);
+		if (!error)
+			error = ikc_json_add(vers, addr, json_object_new_string(marker));
+		free(marker);
+		marker = NULL;
+	}
+	if (error) {
+		json_object_put(vers);
+		return error;
+	}
+	json_object_put(plan->versions);
+	plan->versions = vers;
+	return 0;
+}
 
 static int put_str(json_object *o, const char *key, const char *s)
 {
@@ -137,6 +198,57 @@ static int save_drift(json_object *arr, const ikc_drift *d)
 	return ikc_json_append(arr, o);
 }
 
+/* SHA-256 of the canonical JSON of `root` without its "checksum". */
+static int checksum_of(char hex[65], json_object *root)
+{
+	ikc_buf canon = IKC_BUF_INIT(0);
+	json_object *saved = NULL;
+	int error;
+
+	if (json_object_object_get_ex(root, "checksum", &saved)) {
+		json_object_get(saved);
+		json_object_object_del(root, "checksum");
+	}
+	error = ikc_json_canonical(&canon, root);
+	if (!error)
+		error = ikc_sha256_hex(hex, canon.ptr ? canon.ptr : "", canon.len);
+	ikc_buf_dispose(&canon);
+	if (saved && json_object_object_add(root, "checksum", saved) < 0) {
+		json_object_put(saved);
+		if (!error)
+			error = ikc_error_oom();
+	}
+	return error;
+}
+
+/*
+ * Adds the checksum, computed over the document as it will be read back
+ * (written and parsed again, so that numbers hash the same both ways).
+ */
+static int add_checksum(json_object **root)
+{
+	const char *text = json_object_to_json_string_ext(*root,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	json_object *again = NULL;
+	char hex[65];
+	int error;
+
+	if (!text)
+		return ikc_error_oom();
+	error = ikc_json_parse(&again, text, strlen(text), "plan");
+	if (!error)
+		error = checksum_of(hex, again);
+	if (!error)
+		error = put_str(again, "checksum", hex);
+	if (error) {
+		json_object_put(again);
+		return error;
+	}
+	json_object_put(*root);
+	*root = again;
+	return 0;
+}
+
 int ikc_plan_save(ikc_buf *out, const ikc_plan *plan)
 {
 	json_object *root = json_object_new_object();
@@ -159,6 +271,10 @@ int ikc_plan_save(ikc_buf *out, const ikc_plan *plan)
 	if (!error)
 		error = put_str(root, "git_commit", plan->git_commit);
 	if (!error)
+		error = put_str(root, "git_ref", plan->git_ref);
+	if (!error)
+		error = put_copy(root, "versions", plan->versions);
+	if (!error)
 		error = ikc_json_add(root, "refreshed", json_object_new_boolean(plan->refreshed));
 	if (!error)
 		error = ikc_json_add(root, "destroy", json_object_new_boolean(plan->destroy));
@@ -180,6 +296,8 @@ int ikc_plan_save(ikc_buf *out, const ikc_plan *plan)
 		error = ikc_json_add(root, "drift", drift);
 		drift = NULL;
 	}
+	if (!error)
+		error = add_checksum(&root);
 	/* Plain, not canonical: key order is kept, so renderings match. */
 	if (!error)
 		error = ikc_buf_puts(out, json_object_to_json_string_ext(root,
@@ -367,6 +485,7 @@ int ikc_plan_load(ikc_plan **out, const char *data, size_t len)
 	json_object *root = NULL, *v, *changes, *drift;
 	ikc_plan *plan = NULL;
 	char *digest = NULL;
+	char sum[65];
 	size_t i, n;
 	int error;
 
@@ -386,6 +505,19 @@ int ikc_plan_load(ikc_plan **out, const char *data, size_t len)
 					   json_object_get_int(v), PLAN_FILE_VERSION);
 		goto cleanup;
 	}
+	v = get(root, "checksum", json_type_string);
+	if (!v) {
+		error = bad("it has no checksum");
+		goto cleanup;
+	}
+	error = checksum_of(sum, root);
+	if (error)
+		goto cleanup;
+	if (strcmp(sum, json_object_get_string(v))) {
+		error = bad("its checksum does not match its content (the file was "
+			    "edited or damaged)");
+		goto cleanup;
+	}
 	plan = calloc(1, sizeof(*plan));
 	if (!plan) {
 		error = ikc_error_oom();
@@ -396,6 +528,16 @@ int ikc_plan_load(ikc_plan **out, const char *data, size_t len)
 		error = take_str(&plan->lineage, root, "lineage", 0);
 	if (!error)
 		error = take_str(&plan->git_commit, root, "git_commit", 1);
+	if (!error)
+		error = take_str(&plan->git_ref, root, "git_ref", 1);
+	if (!error) {
+		v = get(root, "versions", json_type_object);
+		if (v) {
+			plan->versions = ikc_json_copy(v);
+			if (!plan->versions)
+				error = ikc_error_oom();
+		}
+	}
 	if (!error)
 		error = take_str(&digest, root, "digest", 0);
 	if (error)

@@ -357,9 +357,23 @@ static int drift_text(struct pen *p, const ikc_plan *plan)
 	return error;
 }
 
+/* "From git commit C (REF)." when the stack file came from git. */
+static int source_line(ikc_buf *out, const ikc_plan *plan)
+{
+	if (!plan->git_commit)
+		return 0;
+	return ikc_buf_printf(out, "From git commit %s%s%s%s.\n\n", plan->git_commit,
+			      plan->git_ref ? " (" : "",
+			      plan->git_ref ? plan->git_ref : "",
+			      plan->git_ref ? ")" : "");
+}
+
 int ikc_plan_render_drift_text(ikc_buf *out, const ikc_plan *plan, int color)
 {
 	struct pen p = { out, color };
+
+	if (source_line(out, plan) < 0)
+		return IKC_ERROR;
 
 	if (!plan->ndrift)
 		return ikc_buf_puts(out, plan->refreshed ?
@@ -372,9 +386,9 @@ int ikc_plan_render_text(ikc_buf *out, const ikc_plan *plan, int color)
 {
 	struct pen p = { out, color };
 	size_t i;
-	int error = 0;
+	int error = source_line(out, plan);
 
-	if (plan->ndrift)
+	if (!error && plan->ndrift)
 		error = drift_text(&p, plan);
 	if (error)
 		return error;
@@ -677,6 +691,8 @@ int ikc_plan_render_json(ikc_buf *out, const ikc_plan *plan)
 		error = add_str(source, "digest", plan->digest);
 	if (!error)
 		error = add_str(source, "git_commit", plan->git_commit);
+	if (!error)
+		error = add_str(source, "git_ref", plan->git_ref);
 	if (!error) {
 		error = ikc_json_add(root, "source", source);
 		source = NULL;
@@ -792,21 +808,72 @@ static int md_why(ikc_buf *out, const ikc_change *ch)
 	return 0;
 }
 
+/* A fenced code block of `text`, with a fence longer than any backtick run in it. */
+static int md_code(ikc_buf *out, const char *text)
+{
+	size_t i, fence = backtick_run(text) + 1;
+	int error = 0;
+
+	if (fence < 3)
+		fence = 3;
+	for (i = 0; i < fence && !error; i++)
+		error = ikc_buf_puts(out, "`");
+	if (!error)
+		error = ikc_buf_printf(out, "\n%s", text);
+	for (i = 0; i < fence && !error; i++)
+		error = ikc_buf_puts(out, "`");
+	if (!error)
+		error = ikc_buf_puts(out, "\n");
+	return error;
+}
+
+/* One resource's change as a collapsed block. */
+static int md_change_block(ikc_buf *out, const ikc_change *ch)
+{
+	ikc_buf text = IKC_BUF_INIT(IKC_MARKDOWN_MAX * 4);
+	struct pen p = { &text, 0 };
+	int error;
+
+	error = change_text(&p, ch);
+	if (!error)
+		error = ikc_buf_printf(out, "<details><summary>%s <code>%s</code></summary>\n\n",
+				       ikc_action_name(ch->action), ch->address);
+	if (!error)
+		error = md_code(out, text.ptr ? text.ptr : "");
+	if (!error)
+		error = ikc_buf_puts(out, "\n</details>\n");
+	ikc_buf_dispose(&text);
+	return error;
+}
+
 int ikc_plan_render_markdown(ikc_buf *out, const ikc_plan *plan)
 {
-	ikc_buf text = IKC_BUF_INIT(64 << 20);
-	size_t i, fence;
-	int error;
+	ikc_buf piece = IKC_BUF_INIT(IKC_MARKDOWN_MAX * 4);
+	size_t i, rows_left = 0, blocks_left = 0, drift_left = 0;
+	size_t start = out->len;
+	int error, full = 0;
 
 	error = ikc_buf_printf(out, "#### ikc %s for `%s`\n\n",
 			       plan->destroy ? "destroy plan" : "plan", plan->stack);
+	if (!error && plan->git_commit)
+		error = ikc_buf_printf(out, "From git commit `%s`%s%s%s.\n\n",
+				       plan->git_commit, plan->git_ref ? " (`" : "",
+				       plan->git_ref ? plan->git_ref : "",
+				       plan->git_ref ? "`)" : "");
 	if (!error && plan->ndrift) {
 		error = ikc_buf_printf(out, "**Drift:** %zu resource%s changed outside ikc since the last apply:",
 				       plan->ndrift, plan->ndrift > 1 ? "s" : "");
-		for (i = 0; i < plan->ndrift && !error; i++)
+		for (i = 0; i < plan->ndrift && !error; i++) {
+			if (i >= 50) {
+				drift_left = plan->ndrift - i;
+				break;
+			}
 			error = ikc_buf_printf(out, "%s `%s`%s", i ? "," : "",
 					       plan->drift[i].address,
 					       plan->drift[i].gone ? " (deleted)" : "");
+		}
+		if (!error && drift_left)
+			error = ikc_buf_printf(out, " and %zu more", drift_left);
 		if (!error)
 			error = ikc_buf_puts(out, ".\n\n");
 	}
@@ -822,35 +889,82 @@ int ikc_plan_render_markdown(ikc_buf *out, const ikc_plan *plan)
 		"**Plan: %zu to add, %zu to change, %zu to replace, %zu to destroy.**\n\n"
 		"| action | resource | why |\n|---|---|---|\n",
 		plan->n_create, plan->n_update, plan->n_replace, plan->n_delete);
+	/* the table, as long as it leaves room for the details of a few */
 	for (i = 0; i < plan->nchanges && !error; i++) {
 		const ikc_change *ch = &plan->changes[i];
 
 		if (ch->action == IKC_ACTION_NOOP)
 			continue;
-		error = ikc_buf_printf(out, "| %s | `%s` | ",
+		if (full) {
+			rows_left++;
+			continue;
+		}
+		piece.len = 0;
+		error = ikc_buf_printf(&piece, "| %s | `%s` | ",
 				       ikc_action_name(ch->action), ch->address);
 		if (!error)
-			error = md_why(out, ch);
+			error = md_why(&piece, ch);
 		if (!error)
-			error = ikc_buf_puts(out, " |\n");
+			error = ikc_buf_puts(&piece, " |\n");
+		if (error)
+			break;
+		if (out->len - start + piece.len + 600 > IKC_MARKDOWN_MAX / 2) {
+			full = 1;
+			rows_left++;
+			continue;
+		}
+		error = ikc_buf_put(out, piece.ptr, piece.len);
 	}
+	if (!error && rows_left)
+		error = ikc_buf_printf(out, "| … | %zu more | |\n", rows_left);
 	if (!error)
-		error = ikc_plan_render_text(&text, plan, 0);
-	if (error)
-		goto cleanup;
-	fence = backtick_run(text.ptr) + 1;
-	if (fence < 3)
-		fence = 3;
-	error = ikc_buf_puts(out, "\n<details><summary>Details</summary>\n\n");
-	for (i = 0; i < fence && !error; i++)
-		error = ikc_buf_puts(out, "`");
-	if (!error)
-		error = ikc_buf_printf(out, "\n%s", text.ptr);
-	for (i = 0; i < fence && !error; i++)
-		error = ikc_buf_puts(out, "`");
-	if (!error)
-		error = ikc_buf_puts(out, "\n\n</details>\n");
+		error = ikc_buf_puts(out, "\n");
+	if (!error && plan->ndrift) {
+		ikc_buf text = IKC_BUF_INIT(IKC_MARKDOWN_MAX * 4);
+		struct pen p = { &text, 0 };
+
+		piece.len = 0;
+		error = drift_text(&p, plan);
+		if (!error)
+			error = ikc_buf_puts(&piece, "<details><summary>drift</summary>\n\n");
+		if (!error)
+			error = md_code(&piece, text.ptr ? text.ptr : "");
+		if (!error)
+			error = ikc_buf_puts(&piece, "\n</details>\n");
+		ikc_buf_dispose(&text);
+		if (!error && out->len - start + piece.len + 600 <= IKC_MARKDOWN_MAX / 2)
+			error = ikc_buf_put(out, piece.ptr, piece.len);
+	}
+	full = 0;
+	for (i = 0; i < plan->nchanges && !error; i++) {
+		const ikc_change *ch = &plan->changes[i];
+
+		if (ch->action == IKC_ACTION_NOOP)
+			continue;
+		if (full) {
+			blocks_left++;
+			continue;
+		}
+		piece.len = 0;
+		error = md_change_block(&piece, ch);
+		if (error)
+			break;
+		if (out->len - start + piece.len + 600 > IKC_MARKDOWN_MAX) {
+			full = 1;
+			blocks_left++;
+			continue;
+		}
+		error = ikc_buf_put(out, piece.ptr, piece.len);
+	}
+	if (!error && (rows_left || blocks_left || drift_left))
+		error = ikc_buf_printf(out,
+			"\n**Left out to stay under %d characters:** %zu row%s of the table, "
+			"the details of %zu resource%s and %zu drifted resource%s. "
+			"`ikc plan --format json` has everything.\n",
+			IKC_MARKDOWN_MAX, rows_left, rows_left == 1 ? "" : "s",
+			blocks_left, blocks_left == 1 ? "" : "s",
+			drift_left, drift_left == 1 ? "" : "s");
 cleanup:
-	ikc_buf_dispose(&text);
+	ikc_buf_dispose(&piece);
 	return error;
 }

@@ -46,7 +46,7 @@ static int fetch_url(git_repository **out, char **head_out, const char *url,
 	static char spec_tags[] = "+refs/tags/*:refs/tags/*";
 	char *specs[] = { spec_heads, spec_tags };
 	git_strarray refspecs = { specs, 2 };
-	git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
+	git_fetch_options fo;
 	git_remote *remote = NULL;
 	git_buf def = { NULL, 0, 0 };
 	char *dir = NULL;
@@ -54,6 +54,8 @@ static int fetch_url(git_repository **out, char **head_out, const char *url,
 
 	*out = NULL;
 	*head_out = NULL;
+	if (git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION) < 0)
+		return ikc_error_set(IKC_ERR_GIT, "libgit2: %s", git_msg());
 	dir = ikc_asprintf("%s/git/%016llx", cache_dir,
 			   ikc_str_hash64(url, strlen(url)));
 	if (!dir)
