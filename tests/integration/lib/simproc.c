@@ -1,6 +1,7 @@
 /* simproc.c - test helper: run a real ikc-sim in a temporary folder and stop it */
 #include "simproc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -183,19 +184,22 @@ int simproc_terminate(struct simproc *p)
 	return -1;
 }
 
+/* Removes the files the sim and the tests left in `dir`, then `dir`. */
 static void remove_tree(const char *dir)
 {
-	static const char *const names[] = {
-		"ca.pem", "credentials.json", "env", "ready", "world.json",
-		"sim.log"
-	};
-	char path[PATH_MAX + 32];
-	size_t i;
+	char path[PATH_MAX + 300];
+	struct dirent *e;
+	DIR *d = opendir(dir);
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+	if (!d)
+		return;
+	for (e = readdir(d); e; e = readdir(d)) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		(void)unlink(path);
 	}
+	closedir(d);
 	(void)rmdir(dir);
 }
 

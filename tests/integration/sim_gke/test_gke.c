@@ -302,8 +302,23 @@ static void wait_ok(const char *op)
 	json_object_put(o);
 }
 
+static char *cluster_ca_status(const char *cluster, char *ca_path, size_t n,
+				const char *status);
+
 /* Writes the cluster's CA (from masterAuth) to DIR/NAME-ca.pem; returns endpoint. */
 static char *cluster_ca(const char *cluster, char *ca_path, size_t n)
+{
+	return cluster_ca_status(cluster, ca_path, n, "RUNNING");
+}
+
+/* cluster_ca() for a cluster in any state. */
+static char *cluster_ca_any(const char *cluster, char *ca_path, size_t n)
+{
+	return cluster_ca_status(cluster, ca_path, n, NULL);
+}
+
+static char *cluster_ca_status(const char *cluster, char *ca_path, size_t n,
+				const char *status)
 {
 	struct resp r;
 	const char *b64;
@@ -315,7 +330,8 @@ static char *cluster_ca(const char *cluster, char *ca_path, size_t n)
 	http(&r, "GET", gke_url("clusters/%s", cluster), g_sim.ca, g_token, NULL,
 	     NULL);
 	assert_int_equal(r.status, 200);
-	assert_string_equal(jstr(r.json, "status"), "RUNNING");
+	if (status)
+		assert_string_equal(jstr(r.json, "status"), status);
 	b64 = jstr(jget(r.json, "masterAuth"), "clusterCaCertificate");
 	assert_non_null(b64);
 	pem = calloc(1, strlen(b64) + 1);
@@ -346,15 +362,6 @@ static void sim_up(const char *args)
 
 static void sim_down(void)
 {
-	char path[PATH_MAX + 64];
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		static const char *const extra[] = { "alpha", "beta", "gamma", "np" };
-
-		snprintf(path, sizeof(path), "%s/%s-ca.pem", g_sim.dir, extra[i]);
-		(void)unlink(path);
-	}
 	simproc_stop(&g_sim);
 	curl_global_cleanup();
 }
@@ -772,9 +779,40 @@ static void test_sim_gke_faults__injected_and_counted(void **state)
 	     NULL);
 	assert_int_not_equal(r.curl_rc, CURLE_OK);
 	resp_free(&r);
+	/* Slow answers, and faults on a cluster's own endpoint. */
+	{
+		char ca[PATH_MAX + 64], *ep, kurl[256];
+		struct timespec t0, t1;
+		double took;
+
+		ep = cluster_ca_any("doomed", ca, sizeof(ca));
+		snprintf(url, sizeof(url), "%s_sim/faults", g_sim.url);
+		http(&r, "POST", url, g_sim.ca, NULL, NULL,
+		     "{\"spec\":\"slow:nth=1:ms=400:route=GET /v1/,"
+		     "429:nth=1:retry-after=2:route=GET /api/v1/nodes\"}");
+		assert_int_equal(r.status, 200);
+		resp_free(&r);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		http(&r, "GET", gke_url("clusters"), g_sim.ca, g_token, NULL, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		took = (double)(t1.tv_sec - t0.tv_sec) +
+		       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		assert_int_equal(r.status, 200);
+		assert_true(took >= 0.4);
+		resp_free(&r);
+		snprintf(kurl, sizeof(kurl), "https://%s/api/v1/nodes", ep);
+		http(&r, "GET", kurl, ca, g_token, NULL, NULL);
+		assert_int_equal(r.status, 429);
+		assert_string_equal(jstr(r.json, "kind"), "Status");
+		resp_free(&r);
+		http(&r, "GET", kurl, ca, g_token, NULL, NULL);
+		assert_int_equal(r.status, 200);
+		resp_free(&r);
+		free(ep);
+	}
 	/* Calls are counted per route; the create happened once. */
 	assert_int_equal(calls_of("GET /v1/projects/{project}/locations/{location}"
-				  "/clusters"), 3);
+				  "/clusters"), 4);
 	assert_int_equal(calls_of("POST /v1/projects/{project}/locations/"
 				  "{location}/clusters"), 1);
 	/* Reset empties the world. */
