@@ -166,6 +166,40 @@ static json_object *make_node(struct sim_kube *k, const char *name,
 	return n;
 }
 
+/* The kubelet's heartbeat Lease in kube-node-lease, owned by its Node. */
+static void node_lease(struct sim_kube *k, const char *name)
+{
+	const kube_kind *lk = kube__kind_by_store("leases.coordination.k8s.io");
+	kube_obj *node = kube__get(k, "nodes", "", name);
+	json_object *l = json_object_new_object();
+	json_object *m = json_object_new_object();
+	json_object *spec = json_object_new_object();
+	json_object *refs = json_object_new_array();
+	json_object *ref = json_object_new_object();
+	char ts[32], micro[40];
+
+	kube__now_rfc3339(ts);
+	snprintf(micro, sizeof(micro), "%.19s.000000Z", ts);
+	json_object_object_add(l, "kind", json_object_new_string("Lease"));
+	json_object_object_add(l, "apiVersion", json_object_new_string("coordination.k8s.io/v1"));
+	json_object_object_add(m, "name", json_object_new_string(name));
+	json_object_object_add(m, "namespace", json_object_new_string("kube-node-lease"));
+	json_object_object_add(ref, "apiVersion", json_object_new_string("v1"));
+	json_object_object_add(ref, "kind", json_object_new_string("Node"));
+	json_object_object_add(ref, "name", json_object_new_string(name));
+	json_object_object_add(ref, "uid", json_object_new_string(
+						   node ? uid_of(node->obj) : ""));
+	json_object_array_add(refs, ref);
+	json_object_object_add(m, "ownerReferences", refs);
+	json_object_object_add(l, "metadata", m);
+	json_object_object_add(spec, "holderIdentity", json_object_new_string(name));
+	json_object_object_add(spec, "leaseDurationSeconds", json_object_new_int(40));
+	json_object_object_add(spec, "renewTime", json_object_new_string(micro));
+	json_object_object_add(l, "spec", spec);
+	kube__stamp(l);
+	kube__put(k, lk, l);
+}
+
 static void delete_pods_on(struct sim_kube *k, const char *node)
 {
 	size_t n, i;
@@ -227,9 +261,12 @@ void sim_kube_set_pool(sim_kube *k, const char *pool, int count,
 			continue;
 		}
 		node = make_node(k, name, pool, machine_type, zone);
-		free(name);
-		if (!node || !kube__put(k, kd, node))
+		if (!node || !kube__put(k, kd, node)) {
+			free(name);
 			break;
+		}
+		node_lease(k, name);
+		free(name);
 		have++;
 	}
 	while (mine && (int)have > count) {
@@ -237,8 +274,14 @@ void sim_kube_set_pool(sim_kube *k, const char *pool, int count,
 		char *name = strdup(kube__name(victim->obj));
 
 		kube__remove(k, victim);
-		if (name)
+		if (name) {
+			kube_obj *lease = kube__get(k, "leases.coordination.k8s.io",
+						    "kube-node-lease", name);
+
+			if (lease)
+				kube__remove(k, lease);
 			delete_pods_on(k, name);
+		}
 		free(name);
 	}
 	free(mine);
@@ -383,7 +426,8 @@ static void namespaces(struct sim_kube *k)
 		{
 			const char *stores[] = {"pods", "replicationcontrollers", "services",
 						"configmaps", "secrets", "serviceaccounts",
-						"events", "deployments.apps", "replicasets.apps",
+						"events", "endpoints", "deployments.apps",
+						"replicasets.apps",
 						"horizontalpodautoscalers.autoscaling",
 						"leases.coordination.k8s.io"};
 
@@ -1171,6 +1215,156 @@ static void services(struct sim_kube *k)
 	free(all);
 }
 
+/* ---- endpoints: the ready pods behind each Service with a selector ---- */
+
+/* The container port a Service port's targetPort names (number or name). */
+static long long target_port(json_object *svc_port, json_object *pod)
+{
+	json_object *tp = ikc_json_path(svc_port, "targetPort");
+	json_object *cs = ikc_json_path(pod, "spec.containers");
+	size_t i, j;
+
+	if (!tp)
+		return kube__int(svc_port, "port", 0);
+	if (!json_object_is_type(tp, json_type_string))
+		return json_object_get_int64(tp);
+	for (i = 0; i < kube__len(cs); i++) {
+		json_object *ports = ikc_json_path(json_object_array_get_idx(cs, i), "ports");
+
+		for (j = 0; j < kube__len(ports); j++) {
+			json_object *p = json_object_array_get_idx(ports, j);
+			const char *n = ikc_json_str(p, "name");
+
+			if (n && strcmp(n, json_object_get_string(tp)) == 0)
+				return kube__int(p, "containerPort", 0);
+		}
+	}
+	return 0;
+}
+
+static json_object *ep_address(kube_obj *pod)
+{
+	json_object *a = json_object_new_object();
+	json_object *ref = json_object_new_object();
+	const char *ip = ikc_json_str(ikc_json_path(pod->obj, "status"), "podIP");
+	const char *node = ikc_json_str(ikc_json_path(pod->obj, "spec"), "nodeName");
+
+	json_object_object_add(a, "ip", json_object_new_string(ip ? ip : ""));
+	if (node)
+		json_object_object_add(a, "nodeName", json_object_new_string(node));
+	json_object_object_add(ref, "kind", json_object_new_string("Pod"));
+	json_object_object_add(ref, "namespace", json_object_new_string(kube__ns(pod->obj)));
+	json_object_object_add(ref, "name", json_object_new_string(kube__name(pod->obj)));
+	json_object_object_add(ref, "uid", json_object_new_string(uid_of(pod->obj)));
+	json_object_object_add(a, "targetRef", ref);
+	return a;
+}
+
+static void endpoints(struct sim_kube *k)
+{
+	const kube_kind *ek = kube__kind_by_store("endpoints");
+	size_t n, i, np, j, m;
+	kube_obj **svcs = kube__list(k, "services", NULL, &n);
+	kube_obj **eps;
+
+	for (i = 0; svcs && i < n; i++) {
+		json_object *svc = svcs[i]->obj;
+		json_object *sel = ikc_json_path(svc, "spec.selector");
+		json_object *sports = ikc_json_path(svc, "spec.ports");
+		const char *ns = kube__ns(svc), *name = kube__name(svc);
+		kube_obj **pods, *cur;
+		json_object *subsets, *ss, *addrs, *notready, *ports, *ep, *meta;
+
+		if (!sel || !json_object_is_type(sel, json_type_object) ||
+		    json_object_object_length(sel) == 0 || deleting(svc))
+			continue;
+		pods = kube__list(k, "pods", ns, &np);
+		addrs = json_object_new_array();
+		notready = json_object_new_array();
+		ports = json_object_new_array();
+		for (j = 0; pods && j < np; j++) {
+			json_object *labels = ikc_json_path(pods[j]->obj, "metadata.labels");
+
+			if (deleting(pods[j]->obj) || !kube__match_map(sel, labels) ||
+			    !ikc_json_str(ikc_json_path(pods[j]->obj, "status"), "podIP"))
+				continue;
+			if (kube__len(ports) == 0)
+				for (m = 0; m < kube__len(sports); m++) {
+					json_object *sp = json_object_array_get_idx(sports, m);
+					long long tp = target_port(sp, pods[j]->obj);
+					json_object *p;
+					const char *pn = ikc_json_str(sp, "name"),
+						   *proto = ikc_json_str(sp, "protocol");
+
+					if (tp <= 0)
+						continue;
+					p = json_object_new_object();
+					if (pn)
+						json_object_object_add(p, "name",
+								       json_object_new_string(pn));
+					json_object_object_add(p, "port", json_object_new_int64(tp));
+					json_object_object_add(p, "protocol", json_object_new_string(
+									      proto ? proto : "TCP"));
+					json_object_array_add(ports, p);
+				}
+			json_object_array_add(pod_ready(pods[j]->obj) ? addrs : notready,
+					      ep_address(pods[j]));
+		}
+		free(pods);
+		subsets = json_object_new_array();
+		if (kube__len(addrs) || kube__len(notready)) {
+			ss = json_object_new_object();
+			if (kube__len(addrs))
+				json_object_object_add(ss, "addresses", json_object_get(addrs));
+			if (kube__len(notready))
+				json_object_object_add(ss, "notReadyAddresses",
+						       json_object_get(notready));
+			json_object_object_add(ss, "ports", json_object_get(ports));
+			json_object_array_add(subsets, ss);
+		}
+		json_object_put(addrs);
+		json_object_put(notready);
+		json_object_put(ports);
+		cur = kube__get(k, "endpoints", ns, name);
+		if (cur) {
+			json_object *old = ikc_json_path(cur->obj, "subsets");
+
+			if ((old && json_object_equal(old, subsets)) ||
+			    (!old && kube__len(subsets) == 0)) {
+				json_object_put(subsets);
+				continue;
+			}
+			ep = ikc_json_copy(cur->obj);
+		} else {
+			ep = json_object_new_object();
+			meta = json_object_new_object();
+			json_object_object_add(ep, "kind", json_object_new_string("Endpoints"));
+			json_object_object_add(ep, "apiVersion", json_object_new_string("v1"));
+			json_object_object_add(meta, "name", json_object_new_string(name));
+			json_object_object_add(meta, "namespace", json_object_new_string(ns));
+			if (ikc_json_path(svc, "metadata.labels"))
+				json_object_object_add(meta, "labels", ikc_json_copy(
+							       ikc_json_path(svc, "metadata.labels")));
+			json_object_object_add(ep, "metadata", meta);
+			kube__stamp(ep);
+		}
+		if (kube__len(subsets))
+			json_object_object_add(ep, "subsets", subsets);
+		else {
+			json_object_put(subsets);
+			json_object_object_del(ep, "subsets");
+		}
+		kube__put(k, ek, ep);
+	}
+	free(svcs);
+	/* endpoints of Services that are gone go too */
+	eps = kube__list(k, "endpoints", NULL, &n);
+	for (i = 0; eps && i < n; i++)
+		if (!kube__get(k, "services", kube__ns(eps[i]->obj), kube__name(eps[i]->obj)))
+			kube__remove(k, eps[i]);
+	free(eps);
+}
+
 /* ---- HPA: report the target's replicas ---- */
 
 static void hpas(struct sim_kube *k)
@@ -1213,6 +1407,7 @@ void kube__reconcile(struct sim_kube *k)
 	replicate(k, "replicationcontrollers");
 	pods(k);
 	services(k);
+	endpoints(k);
 	/* statuses again, so that what the pods did this tick shows at once */
 	replicate(k, "replicasets.apps");
 	replicate(k, "replicationcontrollers");

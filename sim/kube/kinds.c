@@ -29,6 +29,7 @@ static const kube_kind kinds[] = {
 	{"", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", "sa",
 	 NS, "serviceaccounts"},
 	{"", "v1", "Event", "events", "event", "ev", NS, "events"},
+	{"", "v1", "Endpoints", "endpoints", "endpoints", "ep", NS, "endpoints"},
 	{"apps", "v1", "Deployment", "deployments", "deployment", "deploy",
 	 NS | KUBE_GEN | KUBE_SCALE | KUBE_STATUS | KUBE_ALL,
 	 "deployments.apps"},
@@ -680,6 +681,45 @@ static json_object *pod_status_text(json_object *pod)
 	return jstr(pod, "status.phase", "Pending");
 }
 
+/* "10.1.2.3:80,10.1.2.4:80" (at most 3, then " + N more...") as kubectl shows. */
+static json_object *endpoints_text(json_object *ep)
+{
+	json_object *subsets = ikc_json_path(ep, "subsets");
+	ikc_buf b = IKC_BUF_INIT(65536);
+	json_object *out;
+	size_t i, j, m, shown = 0, total = 0;
+
+	for (i = 0; i < kube__len(subsets); i++) {
+		json_object *ss = json_object_array_get_idx(subsets, i);
+		json_object *addrs = ikc_json_path(ss, "addresses");
+		json_object *ports = ikc_json_path(ss, "ports");
+
+		for (j = 0; j < kube__len(addrs); j++) {
+			const char *ip = ikc_json_str(json_object_array_get_idx(addrs, j), "ip");
+
+			for (m = 0; m < kube__len(ports) || (m == 0 && !kube__len(ports)); m++) {
+				total++;
+				if (shown >= 3)
+					continue;
+				if (kube__len(ports))
+					(void)ikc_buf_printf(&b, "%s%s:%lld", shown ? "," : "",
+							     ip ? ip : "",
+							     kube__int(json_object_array_get_idx(ports, m),
+								       "port", 0));
+				else
+					(void)ikc_buf_printf(&b, "%s%s", shown ? "," : "",
+							     ip ? ip : "");
+				shown++;
+			}
+		}
+	}
+	if (total > shown)
+		(void)ikc_buf_printf(&b, " + %zu more...", total - shown);
+	out = json_object_new_string(b.ptr && b.len ? b.ptr : "<none>");
+	ikc_buf_dispose(&b);
+	return out;
+}
+
 static json_object *hpa_ref(json_object *hpa)
 {
 	json_object *ref = ikc_json_path(hpa, "spec.scaleTargetRef");
@@ -741,6 +781,9 @@ static void columns_for(const kube_kind *kd, json_object *cols)
 		col(cols, "Age", "string", 0);
 	} else if (strcmp(p, "configmaps") == 0) {
 		col(cols, "Data", "string", 0);
+		col(cols, "Age", "string", 0);
+	} else if (strcmp(p, "endpoints") == 0) {
+		col(cols, "Endpoints", "string", 0);
 		col(cols, "Age", "string", 0);
 	} else if (strcmp(p, "secrets") == 0) {
 		col(cols, "Type", "string", 0);
@@ -848,6 +891,9 @@ static json_object *row_cells(const kube_kind *kd, json_object *o)
 						 json_object_get_int(nb)));
 		json_object_put(n);
 		json_object_put(nb);
+		json_object_array_add(c, json_object_new_string(age));
+	} else if (strcmp(p, "endpoints") == 0) {
+		json_object_array_add(c, endpoints_text(o));
 		json_object_array_add(c, json_object_new_string(age));
 	} else if (strcmp(p, "secrets") == 0) {
 		json_object_array_add(c, jstr(o, "type", "Opaque"));

@@ -756,6 +756,23 @@ static void test_sim_kube_api__rc_with_nodes_runs_pods(void **state)
 	assert_int_equal(1, num(o, "status.observedGeneration"));
 	json_object_put(o);
 
+	/* a Service selecting the pods gets their addresses as Endpoints */
+	json_object_put(create(k, SVCS, SVC));
+	sim_kube_tick(k, t + 11.5);
+	o = call(k, "GET", "/api/v1/namespaces/default/endpoints/nginxservice", NULL, NULL,
+		 NULL, &st);
+	assert_int_equal(200, st);
+	assert_int_equal(2, json_object_array_length(ikc_json_path(o, "subsets[0].addresses")));
+	assert_int_equal(80, num(o, "subsets[0].ports[0].port"));
+	assert_string_equal("Pod", str(o, "subsets[0].addresses[0].targetRef.kind"));
+	json_object_put(o);
+	/* each node has its heartbeat Lease */
+	o = call(k, "GET", "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
+		 NULL, NULL, NULL, &st);
+	assert_int_equal(2, json_object_array_length(ikc_json_path(o, "items")));
+	assert_string_equal(str(o, "items[0].metadata.name"), str(o, "items[0].spec.holderIdentity"));
+	json_object_put(o);
+
 	/* scale up and down */
 	json_object_put(call(k, "PATCH", RCS "/nginx/scale", NULL,
 			     "application/merge-patch+json", "{\"spec\":{\"replicas\":4}}", &st));
@@ -787,6 +804,17 @@ static void test_sim_kube_api__rc_with_nodes_runs_pods(void **state)
 	sim_kube_set_pool(k, "default-pool", 0, NULL, NULL);
 	o = call(k, "GET", "/api/v1/nodes", NULL, NULL, NULL, &st);
 	assert_int_equal(0, json_object_array_length(ikc_json_path(o, "items")));
+	json_object_put(o);
+	o = call(k, "GET", "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
+		 NULL, NULL, NULL, &st);
+	assert_int_equal(0, json_object_array_length(ikc_json_path(o, "items")));
+	json_object_put(o);
+	/* with its Service gone, the Endpoints go */
+	json_object_put(call(k, "DELETE", SVCS "/nginxservice", NULL, NULL, NULL, &st));
+	sim_kube_tick(k, t + 23);
+	o = call(k, "GET", "/api/v1/namespaces/default/endpoints/nginxservice", NULL, NULL,
+		 NULL, &st);
+	assert_int_equal(404, st);
 	json_object_put(o);
 }
 
