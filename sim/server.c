@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -26,7 +27,7 @@ struct sim_endpoint {
 	int fd;                 /* listening socket until the daemon owns it */
 	int port;
 	int mode;
-	volatile int stopping;
+	atomic_int stopping;     /* read by stream threads */
 	sim_serve_fn fn;
 	sim_count_fn count;
 	void *ctx;
@@ -128,7 +129,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	for (waited = 0; waited < 50; waited++) {
 		ssize_t n;
 
-		if (st->ep->stopping)
+		if (atomic_load(&st->ep->stopping))
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		n = st->fn(st->ctx, buf, max);
 		if (n > 0)
@@ -455,7 +456,7 @@ void sim_endpoint_stop(sim_endpoint *ep)
 {
 	if (!ep)
 		return;
-	ep->stopping = 1;
+	atomic_store(&ep->stopping, 1);
 	if (ep->daemon)
 		MHD_stop_daemon(ep->daemon);
 	if (ep->fd >= 0)
