@@ -196,8 +196,8 @@ static void node_lease(struct sim_kube *k, const char *name)
 	json_object_object_add(spec, "leaseDurationSeconds", json_object_new_int(40));
 	json_object_object_add(spec, "renewTime", json_object_new_string(micro));
 	json_object_object_add(l, "spec", spec);
-	kube__stamp(l);
-	kube__put(k, lk, l);
+	(void)kube__stamp(l);
+	(void)kube__put(k, lk, l);
 }
 
 static void delete_pods_on(struct sim_kube *k, const char *node)
@@ -395,7 +395,7 @@ static void gc(struct sim_kube *k)
 			kube__remove(k, o);
 		} else {
 			json_object_object_add(kube__meta(copy), "finalizers", keep);
-			kube__put(k, o->kind, copy);
+			(void)kube__put(k, o->kind, copy);
 		}
 	}
 done:
@@ -534,11 +534,11 @@ static void create_pod(struct sim_kube *k, kube_obj *ctl)
 	json_object_object_add(pod, "metadata", m);
 	v = ikc_json_path(tmpl, "spec");
 	json_object_object_add(pod, "spec", v ? ikc_json_copy(v) : json_object_new_object());
-	kube__stamp(pod);
+	(void)kube__stamp(pod);
 	kube__defaults(k, pk, pod);
 	kube__pod_admit(pod);
 	json_object_object_add(pod, "status", kube__initial_status(pk, pod));
-	kube__put(k, pk, pod);
+	(void)kube__put(k, pk, pod);
 }
 
 static int pod_ready(json_object *pod)
@@ -777,7 +777,7 @@ static void deployments(struct sim_kube *k)
 			json_object_object_add(spec, "selector", sel);
 			json_object_object_add(spec, "template", t);
 			json_object_object_add(obj, "spec", spec);
-			kube__stamp(obj);
+			(void)kube__stamp(obj);
 			json_object_object_add(m, "generation", json_object_new_int(1));
 			kube__defaults(k, rsk, obj);
 			json_object_object_add(obj, "status", kube__initial_status(rsk, obj));
@@ -811,7 +811,7 @@ static void deployments(struct sim_kube *k)
 				kube__set(copy, "spec.replicas", json_object_new_int(0));
 				kube__set(copy, "metadata.generation", json_object_new_int64(
 							kube__int(copy, "metadata.generation", 1) + 1));
-				kube__put(k, rsk, copy);
+				(void)kube__put(k, rsk, copy);
 			}
 		}
 		free(all);
@@ -1133,7 +1133,7 @@ static void pods(struct sim_kube *k)
 				json_object_array_add(conds, pod_cond("PodScheduled", "False", ts,
 								      "Unschedulable", msg));
 				json_object_object_add(st, "conditions", conds);
-				kube__put(k, p->kind, copy);
+				(void)kube__put(k, p->kind, copy);
 				continue;
 			}
 			json_object_object_add(ikc_json_path(copy, "spec"), "nodeName",
@@ -1346,7 +1346,7 @@ static void endpoints(struct sim_kube *k)
 				json_object_object_add(meta, "labels", ikc_json_copy(
 							       ikc_json_path(svc, "metadata.labels")));
 			json_object_object_add(ep, "metadata", meta);
-			kube__stamp(ep);
+			(void)kube__stamp(ep);
 		}
 		if (kube__len(subsets))
 			json_object_object_add(ep, "subsets", subsets);
@@ -1354,7 +1354,7 @@ static void endpoints(struct sim_kube *k)
 			json_object_put(subsets);
 			json_object_object_del(ep, "subsets");
 		}
-		kube__put(k, ek, ep);
+		(void)kube__put(k, ek, ep);
 	}
 	free(svcs);
 	/* endpoints of Services that are gone go too */

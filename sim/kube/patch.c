@@ -123,7 +123,7 @@ static json_object *ptr_get(json_object *doc, const char *ptr)
 	if (resolve(doc, ptr, &parent, &last) < 0)
 		return NULL;
 	if (json_object_is_type(parent, json_type_object)) {
-		json_object_object_get_ex(parent, last, &v);
+		(void)json_object_object_get_ex(parent, last, &v);
 	} else if (json_object_is_type(parent, json_type_array)) {
 		char *end;
 		long idx = strtol(last, &end, 10);
@@ -249,7 +249,7 @@ int kube__json_patch(json_object **doc, json_object *ops, char **err_out)
 		json_object *value = NULL;
 		int rc = -1;
 
-		json_object_object_get_ex(op, "value", &value);
+		(void)json_object_object_get_ex(op, "value", &value);
 		if (!name || !path) {
 			*err_out = ikc_asprintf("json patch operation %zu lacks op or path", i);
 			return -1;
@@ -538,7 +538,7 @@ static int smp_map(json_object *target, json_object *patch,
 			continue;
 		}
 		sub = ikc_asprintf("%s%s%s", path, *path ? "." : "", key);
-		json_object_object_get_ex(target, key, &cur);
+		(void)json_object_object_get_ex(target, key, &cur);
 		mk = json_object_is_type(val, json_type_array)
 			     ? merge_key(kd, path, key)
 			     : NULL;

@@ -310,7 +310,7 @@ int kube__match_label_selector(json_object *selector, json_object *labels)
 			any = 1;
 			if (!key || !op)
 				return 0;
-			json_object_object_get_ex(e, "values", &vals);
+			(void)json_object_object_get_ex(e, "values", &vals);
 			for (j = 0; vals && lv && j < kube__len(vals); j++) {
 				const char *v = json_object_get_string(
 					json_object_array_get_idx(vals, j));
@@ -346,7 +346,7 @@ char *kube__selector_string(json_object *selector)
 					     json_object_get_string(val));
 		}
 	}
-	json_object_object_get_ex(selector, "matchExpressions", &me);
+	(void)json_object_object_get_ex(selector, "matchExpressions", &me);
 	for (i = 0; me && json_object_is_type(me, json_type_array) &&
 		    i < kube__len(me); i++) {
 		json_object *e = json_object_array_get_idx(me, i);
@@ -368,7 +368,7 @@ char *kube__selector_string(json_object *selector)
 		}
 		(void)ikc_buf_printf(&b, "%s %s (", key,
 				     strcmp(op, "In") == 0 ? "in" : "notin");
-		json_object_object_get_ex(e, "values", &vals);
+		(void)json_object_object_get_ex(e, "values", &vals);
 		for (j = 0; vals && j < kube__len(vals); j++)
 			(void)ikc_buf_printf(&b, "%s%s", j ? "," : "",
 					     json_object_get_string(

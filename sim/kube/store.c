@@ -390,7 +390,7 @@ static void orphan_dependents(struct sim_kube *k, const char *uid)
 			json_object_object_add(kube__meta(copy), "ownerReferences",
 					       keep);
 		}
-		kube__put(k, todo[i]->kind, copy);
+		(void)kube__put(k, todo[i]->kind, copy);
 	}
 	free(todo);
 }
@@ -409,7 +409,7 @@ void kube__delete_obj(struct sim_kube *k, kube_obj *o, const char *policy)
 			orphan_dependents(k, u);
 		free(u);
 	}
-	json_object_object_get_ex(m, "finalizers", &fin);
+	(void)json_object_object_get_ex(m, "finalizers", &fin);
 	if (foreground ||
 	    (fin && json_object_is_type(fin, json_type_array) &&
 	     kube__len(fin) > 0)) {
@@ -445,7 +445,7 @@ void kube__delete_obj(struct sim_kube *k, kube_obj *o, const char *policy)
 				json_object_array_add(f, json_object_new_string(
 							 "foregroundDeletion"));
 		}
-		kube__put(k, o->kind, copy);
+		(void)kube__put(k, o->kind, copy);
 		return;
 	}
 	kube__remove(k, o);
@@ -488,10 +488,10 @@ static void add_namespace(struct sim_kube *k, const char *name)
 	json_object_object_add(ns, "apiVersion", json_object_new_string("v1"));
 	json_object_object_add(ns, "metadata", m);
 	json_object_object_add(m, "name", json_object_new_string(name));
-	kube__stamp(ns);
+	(void)kube__stamp(ns);
 	kube__defaults(k, kd, ns);
 	json_object_object_add(ns, "status", kube__initial_status(kd, ns));
-	kube__put(k, kd, ns);
+	(void)kube__put(k, kd, ns);
 }
 
 /* The API server's own Service, first address of the service range. */
@@ -510,8 +510,8 @@ static void add_kubernetes_service(struct sim_kube *k)
 
 	if (!svc)
 		return;
-	kube__stamp(svc);
-	kube__put(k, kd, svc);
+	(void)kube__stamp(svc);
+	(void)kube__put(k, kd, svc);
 }
 
 sim_kube *sim_kube_new(const char *cluster_name, const char *version)
