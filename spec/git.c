@@ -47,6 +47,7 @@ static int fetch_url(git_repository **out, char **head_out, const char *url,
 	char *specs[] = { spec_heads, spec_tags };
 	git_strarray refspecs = { specs, 2 };
 	git_fetch_options fo;
+	git_remote_create_options ro;
 	git_remote *remote = NULL;
 	git_buf def = { NULL, 0, 0 };
 	char *dir = NULL;
@@ -71,7 +72,17 @@ static int fetch_url(git_repository **out, char **head_out, const char *url,
 		}
 	}
 	trust_ca_bundle();
-	if (git_remote_create_anonymous(&remote, *out, url) < 0) {
+	/*
+	 * An in-memory remote; url.*.insteadOf is not consulted (libgit2 1.5
+	 * leaks a pcre2 match for every config entry that lookup does not match).
+	 */
+	if (git_remote_create_options_init(&ro, GIT_REMOTE_CREATE_OPTIONS_VERSION) < 0) {
+		error = ikc_error_set(IKC_ERR_GIT, "libgit2: %s", git_msg());
+		goto cleanup;
+	}
+	ro.repository = *out;
+	ro.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	if (git_remote_create_with_opts(&remote, url, &ro) < 0) {
 		error = ikc_error_set_code(IKC_ENOTFOUND, IKC_ERR_GIT,
 					   "git repository %s: %s", url, git_msg());
 		goto cleanup;
