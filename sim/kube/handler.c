@@ -872,6 +872,21 @@ static void do_patch(rq *r)
 		free(ct);
 		return;
 	}
+	if (strcmp(ct, "application/apply-patch+yaml") == 0) {
+		/* our server-side apply takes the JSON form kubectl sends */
+		size_t i = 0;
+
+		while (r->req->body && i < r->req->body_len &&
+		       strchr(" \t\r\n", r->req->body[i]))
+			i++;
+		if (!r->req->body || i == r->req->body_len || r->req->body[i] != '{') {
+			status_fail(r->resp, 415, "UnsupportedMediaType",
+				    "this server accepts application/apply-patch+yaml "
+				    "only in its JSON form (a JSON object)", NULL);
+			free(ct);
+			return;
+		}
+	}
 	o = lookup(r, r->name);
 	if (!o) {
 		if (strcmp(ct, "application/apply-patch+yaml") == 0 && !r->sub) {

@@ -1273,6 +1273,11 @@ static void test_sim_kube_api__apply_patch_dry_run_and_collections(void **state)
 	assert_int_equal(200, st);
 	assert_string_equal("w", str(o, "data.k"));
 	json_object_put(o);
+	/* YAML text is not understood: only the JSON form */
+	o = call(k, "PATCH", "/api/v1/namespaces/default/configmaps/ssa", NULL,
+		 "application/apply-patch+yaml", "apiVersion: v1\nkind: ConfigMap\n", &st);
+	assert_int_equal(415, st);
+	json_object_put(o);
 	/* dryRun=All validates and answers but stores nothing */
 	o = call(k, "POST", "/api/v1/namespaces/default/configmaps", "dryRun=All",
 		 "application/json",
