@@ -645,8 +645,12 @@ static void apply_update(rq *r, kube_obj *o, json_object *nobj,
 		json_object_put(nobj);
 		return;
 	}
-	/* Emptying the finalizers of an object being deleted removes it. */
-	if (ikc_json_str(m, "deletionTimestamp")) {
+	/*
+	 * Emptying the finalizers of an object being deleted removes it (a
+	 * Namespace instead waits for its spec finalizer: the controller).
+	 */
+	if (ikc_json_str(m, "deletionTimestamp") &&
+	    strcmp(r->sk->kind, "Namespace") != 0) {
 		json_object *fin = NULL;
 
 		if (!json_object_object_get_ex(m, "finalizers", &fin) || !fin ||

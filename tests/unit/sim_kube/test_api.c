@@ -975,6 +975,12 @@ static void test_sim_kube_api__namespace_termination(void **state)
 	assert_string_equal("Forbidden", str(o, "reason"));
 	assert_non_null(strstr(str(o, "message"), "because it is being terminated"));
 	json_object_put(o);
+	/* an update while terminating does not end it early */
+	o = call(k, "PATCH", "/api/v1/namespaces/gone", NULL, "application/merge-patch+json",
+		 "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}", &st);
+	assert_int_equal(200, st);
+	assert_string_equal("Terminating", str(o, "status.phase"));
+	json_object_put(o);
 	sim_kube_tick(k, 1);
 	o = call(k, "GET", "/api/v1/namespaces/gone/configmaps", NULL, NULL, NULL, &st);
 	assert_int_equal(0, json_object_array_length(ikc_json_path(o, "items")));
