@@ -298,6 +298,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	}
 	resp.status = 500;
 	ep->fn(ep->ctx, &req, &resp);
+	if (ikc_log_enabled(IKC_LOG_DEBUG))
+		ikc_log(IKC_LOG_DEBUG, "ikc-sim: :%d %s %s -> %d", ep->port, method,
+			url, resp.status);
 	return queue(conn, ep, &resp);
 }
 
@@ -366,6 +369,7 @@ static struct MHD_Daemon *start_daemon(sim_endpoint *ep)
 	if (ep->mode == SIM_EP_POOL)
 		return MHD_start_daemon(flags | MHD_USE_EPOLL, 0, NULL, NULL,
 					on_request, ep,
+					MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 					MHD_OPTION_LISTEN_SOCKET, ep->fd,
 					MHD_OPTION_HTTPS_MEM_KEY, ep->key_pem,
 					MHD_OPTION_HTTPS_MEM_CERT, ep->cert_pem,
@@ -374,16 +378,15 @@ static struct MHD_Daemon *start_daemon(sim_endpoint *ep)
 					MHD_OPTION_CONNECTION_TIMEOUT,
 					(unsigned int)120,
 					MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-					ep, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-					NULL, MHD_OPTION_END);
+					ep, MHD_OPTION_END);
 	return MHD_start_daemon(flags | MHD_USE_THREAD_PER_CONNECTION |
 				MHD_USE_POLL, 0, NULL, NULL, on_request, ep,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_LISTEN_SOCKET, ep->fd,
 				MHD_OPTION_HTTPS_MEM_KEY, ep->key_pem,
 				MHD_OPTION_HTTPS_MEM_CERT, ep->cert_pem,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)600,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, ep,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_END);
 }
 
