@@ -1361,9 +1361,28 @@ static void pod_log(rq *r)
 					    r->name));
 }
 
+/* POST and PUT bodies are JSON; anything else declared is refused (415). */
+static int body_type_ok(rq *r)
+{
+	const char *m = r->req->method;
+	const char *ct = hdr(r, "Content-Type");
+
+	if (strcmp(m, "POST") != 0 && strcmp(m, "PUT") != 0)
+		return 1;
+	if (!ct || !*ct || strstr(ct, "json"))
+		return 1;
+	status_fail(r->resp, 415, "UnsupportedMediaType",
+		    "the body of the request was in an unknown format - accepted "
+		    "media types include: application/json", NULL);
+	return 0;
+}
+
 static void dispatch(rq *r)
 {
 	const char *m = r->req->method;
+
+	if (!body_type_ok(r))
+		return;
 
 	if (r->sub) {
 		if (strcmp(r->sub, "status") == 0 && (r->sk->flags & KUBE_STATUS)) {

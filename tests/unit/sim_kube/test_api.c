@@ -383,6 +383,9 @@ static void test_sim_kube_api__errors(void **state)
 	assert_int_equal(415, st);
 	assert_string_equal("UnsupportedMediaType", str(o, "reason"));
 	json_object_put(o);
+	o = call(k, "POST", RCS, NULL, "application/vnd.kubernetes.protobuf", RC, &st);
+	assert_int_equal(415, st);
+	json_object_put(o);
 	o = call(k, "POST", RCS "/nginx", NULL, "application/json", RC, &st);
 	assert_int_equal(405, st);
 	assert_string_equal("MethodNotAllowed", str(o, "reason"));
