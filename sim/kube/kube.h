@@ -51,9 +51,11 @@ typedef struct kube_event {
 	char *ns;
 	char *type;              /* ADDED, MODIFIED, DELETED */
 	json_object *obj;        /* owned snapshot */
+	size_t bytes;            /* its serialised size, for the ring's cap */
 } kube_event;
 
 #define KUBE_EVENTS_MAX 2048
+#define KUBE_EVENTS_BYTES ((size_t)32 << 20)   /* the ring's memory cap */
 
 struct sim_kube {
 	pthread_mutex_t mu;
@@ -69,6 +71,7 @@ struct sim_kube {
 	size_t count;
 	kube_event *events;      /* ring of the last KUBE_EVENTS_MAX events */
 	size_t ev_start, ev_count;
+	size_t ev_bytes;         /* sum of the ring's event sizes */
 };
 
 /* ---- kinds.c: the resource table, discovery, tables ---- */

@@ -182,7 +182,9 @@ static void record_event(struct sim_kube *k, const char *type, kube_obj *o)
 	kube_event *e;
 	const char *ns = kube__ns(o->obj);
 
-	if (k->ev_count == KUBE_EVENTS_MAX) {
+	while (k->ev_count > 0 && (k->ev_count == KUBE_EVENTS_MAX ||
+				   k->ev_bytes + o->json_len > KUBE_EVENTS_BYTES)) {
+		k->ev_bytes -= k->events[k->ev_start].bytes;
 		free_event(&k->events[k->ev_start]);
 		k->ev_start = (k->ev_start + 1) % KUBE_EVENTS_MAX;
 		k->ev_count--;
@@ -193,6 +195,8 @@ static void record_event(struct sim_kube *k, const char *type, kube_obj *o)
 	e->ns = strdup(ns ? ns : "");
 	e->type = strdup(type);
 	e->obj = ikc_json_copy(o->obj);
+	e->bytes = o->json_len;
+	k->ev_bytes += e->bytes;
 	k->ev_count++;
 }
 

@@ -1601,6 +1601,38 @@ static void test_sim_kube_api__malformed_input_is_refused_not_fatal(void **state
 	sim_kube_tick(k, 40);
 }
 
+
+static void test_sim_kube_api__slow_watcher_gets_expired(void **state)
+{
+	sim_kube *k = *state;
+	sim_response resp;
+	char buf[65536], body[256];
+	ikc_buf all = IKC_BUF_INIT(8 << 20);
+	ssize_t n;
+	int i;
+
+	send_req(k, "GET", "/api/v1/namespaces/default/configmaps", "watch=1", NULL, NULL,
+		 NULL, &resp);
+	assert_non_null(resp.stream);
+	/* more writes than the event ring holds, while the watcher sleeps */
+	for (i = 0; i < 2100; i++) {
+		snprintf(body, sizeof(body), "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\","
+			 "\"metadata\":{\"name\":\"c%d\"}}", i);
+		json_object_put(create(k, "/api/v1/namespaces/default/configmaps", body));
+	}
+	for (i = 0; i < 100; i++) {
+		n = resp.stream(resp.stream_ctx, buf, sizeof(buf));
+		if (n < 0)
+			break;
+		assert_int_equal(0, ikc_buf_put(&all, buf, (size_t)n));
+	}
+	assert_true(n < 0);
+	assert_non_null(strstr(all.ptr, "{\"type\":\"ERROR\""));
+	assert_non_null(strstr(all.ptr, "\"code\":410"));
+	ikc_buf_dispose(&all);
+	sim_response_dispose(&resp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1636,6 +1668,7 @@ int main(void)
 		T(watch_as_table_from_version),
 		T(field_validation),
 		T(malformed_input_is_refused_not_fatal),
+		T(slow_watcher_gets_expired),
 #undef T
 	};
 
