@@ -21,7 +21,7 @@ if [ -n "$fuzzers" ]; then
     rm -rf "$work"; mkdir -p "$work"
     cp tests/fuzz/corpus/"$name"/* "$work"/ 2>/dev/null || true
     echo "fuzz: $f for ${IKC_FUZZ_SECONDS:-20}s"
-    ASAN_OPTIONS=detect_leaks=1 build-fuzz/"$f" -max_total_time="${IKC_FUZZ_SECONDS:-20}" \
+    ASAN_OPTIONS=detect_leaks=1 build-fuzz/tests/fuzz/"$f" -max_total_time="${IKC_FUZZ_SECONDS:-20}" \
       -rss_limit_mb=2048 -timeout=10 "$work" >build-fuzz/"$f".log 2>&1 || {
       tail -40 build-fuzz/"$f".log; echo "fuzz: $f found a failure"; exit 1; }
     grep -E "^(#[0-9]+ +DONE|Done)" build-fuzz/"$f".log | tail -1 || true
