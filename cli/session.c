@@ -11,6 +11,48 @@
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/log.h"
+
+/* Every string inside `v` (skipping the member named `skip`) is a secret. */
+static void register_strings(json_object *v, const char *skip)
+{
+	size_t i, n;
+
+	if (!v)
+		return;
+	if (json_object_is_type(v, json_type_string)) {
+		ikc_redact_register(json_object_get_string(v));
+	} else if (json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, k, sub)
+			if (!skip || strcmp(k, skip))
+				register_strings(sub, NULL);
+	} else if (json_object_is_type(v, json_type_array)) {
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++)
+			register_strings(json_object_array_get_idx(v, i), NULL);
+	}
+}
+
+/*
+ * The stack's own secrets (Secret data and stringData, a Cluster's
+ * masterAuth but its CA) never appear in a message or a log line.
+ */
+static void register_stack_secrets(const ikc_stack *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nresources; i++) {
+		const ikc_resource *r = &st->resources[i];
+
+		if (r->kind && !strcmp(r->kind, "Secret")) {
+			register_strings(ikc_json_path(r->body, "data"), NULL);
+			register_strings(ikc_json_path(r->body, "stringData"), NULL);
+		} else if (r->kind && !strcmp(r->kind, "Cluster")) {
+			register_strings(ikc_json_path(r->body, "spec.masterAuth"),
+					 "clusterCaCertificate");
+		}
+	}
+}
 
 int ikc_session_load_stack(ikc_stack **out, struct ikc_cli *cli)
 {
@@ -40,6 +82,7 @@ int ikc_session_load_stack(ikc_stack **out, struct ikc_cli *cli)
 		*out = NULL;
 		return IKC_EXIT_ERROR;
 	}
+	register_stack_secrets(*out);
 	ikc_diags_sort(&diags);
 	ikc_cli_print_diags(&diags);   /* warnings */
 	ikc_diags_dispose(&diags);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "planner/diff.h"
+#include "planner/secret.h"
 #include "planner/graph.h"
 #include "providers/provider.h"
 #include "util/errors.h"
@@ -262,7 +263,7 @@ static int plan_resource(struct builder *b, size_t idx)
 	const ikc_resource *r = &b->st->resources[idx];
 	json_object *sres = state_res(b, r->address);
 	json_object *live = live_of(b, r->address, sres);
-	json_object *desired = NULL;
+	json_object *desired = NULL, *hashed_desired = NULL, *hashed_live = NULL;
 	ikc_change ch;
 	ikc_drift d;
 	ikc_diff_input din;
@@ -296,6 +297,21 @@ static int plan_resource(struct builder *b, size_t idx)
 	if (error < 0)
 		goto cleanup;
 	din.desired = ch.after;
+	/* The state keeps Secret values as salted hashes: compare hashes. */
+	if (ikc_secret_kind(r->kind) && ikc_json_str(sres, "secret_salt")) {
+		const char *salt = ikc_json_str(sres, "secret_salt");
+
+		hashed_desired = ikc_json_copy(ch.after);
+		hashed_live = live ? ikc_json_copy(live) : NULL;
+		if ((ch.after && !hashed_desired) || (live && !hashed_live) ||
+		    ikc_secret_hash_values(hashed_desired, r->kind, salt) < 0 ||
+		    ikc_secret_hash_values(hashed_live, r->kind, salt) < 0) {
+			error = IKC_ERROR;
+			goto cleanup;
+		}
+		din.desired = hashed_desired;
+		din.live = hashed_live;
+	}
 	error = ikc_diff_resource(&ch, sres ? &d : NULL, &din);
 	if (error < 0)
 		goto cleanup;
@@ -337,6 +353,8 @@ static int plan_resource(struct builder *b, size_t idx)
 		error = add_drift(b, &d);
 cleanup:
 	json_object_put(desired);
+	json_object_put(hashed_desired);
+	json_object_put(hashed_live);
 	ikc_change_clear(&ch);
 	ikc_drift_clear(&d);
 	return error;

@@ -19,10 +19,30 @@
 
 /* ---- values ---- */
 
-/* Secret data never leaves: Secret data/stringData values are shown masked. */
+/* masterAuth (at the top or under spec) and anything in it but the CA. */
+static int master_auth_path(const char *path)
+{
+	const char *rest;
+
+	if (!strncmp(path, "spec.", 5))
+		path += 5;
+	if (strncmp(path, "masterAuth", 10) || (path[10] && path[10] != '.'))
+		return 0;
+	rest = path[10] ? path + 11 : "";
+	return strcmp(rest, "clusterCaCertificate") != 0;
+}
+
+/*
+ * Secrets never leave: Secret data/stringData values and a Cluster's
+ * masterAuth (but its CA certificate) are shown masked.
+ */
 static int sensitive_path(const char *kind, const char *path)
 {
-	if (!kind || strcmp(kind, "Secret") || !path)
+	if (!kind || !path)
+		return 0;
+	if (!strcmp(kind, "Cluster"))
+		return master_auth_path(path);
+	if (strcmp(kind, "Secret"))
 		return 0;
 	return !strncmp(path, "data.", 5) || !strcmp(path, "data") ||
 	       !strncmp(path, "stringData.", 11) || !strcmp(path, "stringData");

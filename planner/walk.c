@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "planner/graph.h"
+#include "planner/secret.h"
 #include "providers/kubernetes/kube.h"
 #include "providers/provider.h"
 #include "util/clock.h"
@@ -467,7 +468,25 @@ static int record(struct walk *w, const ikc_resource *res, json_object *desired,
 		remote_id = ikc_json_str(old, "remote_id");
 	if (remote_id)
 		ikc_json_add(e, "remote_id", json_object_new_string(remote_id));
-	rc = ikc_state_resource_put(w->state, e);
+	rc = 0;
+	if (ikc_secret_kind(res->kind)) {
+		/* Secret values are stored as salted hashes; the salt stays with the entry. */
+		const char *salt = ikc_json_str(old, "secret_salt");
+		char fresh[33];
+
+		if (!salt && ikc_secret_salt(fresh) == 0)
+			salt = fresh;
+		if (!salt ||
+		    ikc_json_add(e, "secret_salt", json_object_new_string(salt)) < 0 ||
+		    ikc_secret_hash_values(json_object_object_get(e, "desired"), res->kind, salt) < 0 ||
+		    ikc_secret_hash_values(json_object_object_get(e, "observed"), res->kind, salt) < 0) {
+			json_object_put(e);
+			rc = ikc_error_set(IKC_ERR_STATE, "%s: cannot hash the Secret's values",
+					   res->address);
+		}
+	}
+	if (rc == 0)
+		rc = ikc_state_resource_put(w->state, e);
 	if (rc == 0)
 		rc = save_locked(w);
 	pthread_mutex_unlock(&w->mu);
