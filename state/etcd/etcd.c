@@ -51,6 +51,17 @@ typedef struct etcd_backend {
 	int lost;                /* the lease expired under us */
 } etcd_backend;
 
+/* 1 once the keepalive thread saw our lease expire. */
+static int lease_lost(etcd_backend *eb)
+{
+	int lost;
+
+	pthread_mutex_lock(&eb->mu);
+	lost = eb->lost;
+	pthread_mutex_unlock(&eb->mu);
+	return lost;
+}
+
 /* ikc_json_add that also treats a NULL value (failed allocation) as OOM. */
 static int put(json_object *obj, const char *key, json_object *val)
 {
@@ -448,7 +459,7 @@ static int eb_lock(ikc_backend *be, const ikc_lock_info *info, double timeout)
 		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
 					  "a state lock needs a lock id");
 	if (eb->held[0]) {
-		if (!strcmp(eb->held, info->id) && !eb->lost)
+		if (!strcmp(eb->held, info->id) && !lease_lost(eb))
 			return 0;         /* taken with this very id already */
 		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
 			"this handle on %s already holds lock %s", eb->url,
@@ -951,7 +962,7 @@ static int eb_write(ikc_backend *be, const char *data, size_t len,
 	error = ikc_state_parse(&next, data, len, "the state to store");
 	if (error < 0)
 		return error;
-	if (eb->held[0] && eb->lost) {
+	if (eb->held[0] && lease_lost(eb)) {
 		error = ikc_error_set_code(IKC_ELOCKED, IKC_ERR_STATE,
 			"the state lock of this run (id %s) expired; not writing "
 			"%s", eb->held, eb->url);

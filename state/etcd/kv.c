@@ -16,7 +16,7 @@
 
 #define ETCD_ROUNDS 3               /* passes over every endpoint */
 #define ETCD_ROUND_PAUSE 0.5        /* seconds between passes, times the pass */
-#define ETCD_TIMEOUT 30.0
+#define ETCD_TIMEOUT 15.0
 #define ETCD_MAX_ENDPOINTS 16
 
 struct ikc_etcd {

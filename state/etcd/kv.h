@@ -34,7 +34,7 @@ void ikc_etcd_free(ikc_etcd *e);
  * rounds, before giving up.  0; IKC_EREMOTE when etcd refused the call
  * (message quotes etcd); when no endpoint answered, IKC_ETIMEOUT or
  * IKC_ERROR with *unreachable (optional) set to 1 and a message naming the
- * endpoints; IKC_EINTERRUPTED.  `timeout` is seconds per attempt (0: 30).
+ * endpoints; IKC_EINTERRUPTED.  `timeout` is seconds per attempt (0: 15).
  */
 int ikc_etcd_call(ikc_etcd *e, const char *rpc, json_object *body,
 		  json_object **out, double timeout, int *unreachable);

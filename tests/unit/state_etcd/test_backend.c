@@ -355,6 +355,44 @@ static void test_state_etcd__lock_timeout_waits_for_release(void **unused)
 	ikc_backend_free(b);
 }
 
+static void test_state_etcd__write_after_losing_lock_refused(void **unused)
+{
+	char url[400];
+	ikc_backend *a, *b;
+	ikc_lock_info mine, theirs, holder;
+	ikc_state *st = NULL, *now = NULL;
+
+	(void)unused;
+	new_url(url, sizeof(url));
+	a = open_be(url);
+	b = open_be(url);
+	assert_int_equal(0, ikc_lock_info_self(&mine, "ikc apply"));
+	assert_int_equal(0, ikc_lock_info_self(&theirs, "ikc apply"));
+	assert_int_equal(0, a->lock(a, &mine, 0));
+	assert_int_equal(0, ikc_state_new(&st, "taken"));
+	assert_int_equal(0, ikc_state_save(a, st));
+	/* Someone force-unlocks this run and takes the lock. */
+	assert_int_equal(0, b->force_unlock(b, mine.id));
+	assert_int_equal(0, b->lock(b, &theirs, 0));
+	assert_int_equal(0, ikc_state_resource_put(st, resource("Service/late", 1, 1)));
+	assert_int_equal(IKC_ELOCKED, ikc_state_save(a, st));
+	assert_non_null(strstr(ikc_error_last(), "released or taken over"));
+	assert_int_equal(0, ikc_state_load(&now, b));
+	assert_int_equal(1, ikc_state_serial(now));
+	assert_null(ikc_state_resource(now, "Service/late"));
+	/* Freeing the old holder's handle does not release the new lock. */
+	ikc_backend_free(a);
+	assert_int_equal(0, b->lock_holder(b, &holder));
+	assert_string_equal(theirs.id, holder.id);
+	ikc_lock_info_dispose(&holder);
+	assert_int_equal(0, b->unlock(b, theirs.id));
+	ikc_lock_info_dispose(&mine);
+	ikc_lock_info_dispose(&theirs);
+	ikc_state_free(st);
+	ikc_state_free(now);
+	ikc_backend_free(b);
+}
+
 static void test_state_etcd__foreign_key_is_not_overwritten(void **unused)
 {
 	char url[400], key[64];
@@ -420,6 +458,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_state_etcd__killed_holder_loses_lock_after_ttl),
 		cmocka_unit_test(test_state_etcd__live_holder_keeps_lock_past_ttl),
 		cmocka_unit_test(test_state_etcd__lock_timeout_waits_for_release),
+		cmocka_unit_test(test_state_etcd__write_after_losing_lock_refused),
 		cmocka_unit_test(test_state_etcd__foreign_key_is_not_overwritten),
 	};
 	int failed;
