@@ -217,6 +217,61 @@ static void test_etcd__auth_token_from_username_and_password(void **unused)
 	etcd_cluster_stop(&cluster);
 }
 
+/* etcds://: TLS verified against IKC_CA_BUNDLE. */
+static void test_etcd__tls_with_ca_bundle(void **unused)
+{
+	char dir[512], cmd[4096], url[400], ca[600];
+	ikc_backend *be;
+	ikc_buf raw = IKC_BUF_INIT(IKC_STATE_MAX);
+	ikc_state *st = NULL, *again = NULL;
+	char *v = NULL;
+	FILE *f;
+
+	(void)unused;
+	assert_int_equal(0, tmpdir_make(dir, sizeof(dir)));
+	snprintf(cmd, sizeof(cmd), "%s/ext.cnf", dir);
+	f = fopen(cmd, "w");
+	assert_non_null(f);
+	fputs("subjectAltName=IP:127.0.0.1\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "exec >/dev/null 2>&1; cd '%s' && "
+		 "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem "
+		 "-out ca.pem -days 2 -subj /CN=ikc-test-ca && "
+		 "openssl req -newkey rsa:2048 -nodes -keyout server-key.pem "
+		 "-out server.csr -subj /CN=127.0.0.1 && "
+		 "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem "
+		 "-CAcreateserial -out server.pem -days 2 -extfile ext.cnf",
+		 dir);
+	assert_int_equal(0, system(cmd));
+	assert_int_equal(0, etcd_cluster_start_tls(&cluster, 1, dir));
+	snprintf(url, sizeof(url), "etcds://%s/ikc/tls", cluster.endpoints);
+
+	/* Not trusted without the CA. */
+	unsetenv("IKC_CA_BUNDLE");
+	be = open_be(url);
+	assert_true(be->read(be, &raw, &v) < 0);
+	assert_int_not_equal(IKC_ENOTFOUND, be->read(be, &raw, &v));
+	ikc_backend_free(be);
+
+	/* With it: a normal store. */
+	snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+	setenv("IKC_CA_BUNDLE", ca, 1);
+	be = open_be(url);
+	assert_int_equal(IKC_ENOTFOUND, be->read(be, &raw, &v));
+	assert_int_equal(0, ikc_state_new(&st, "tls"));
+	assert_int_equal(0, ikc_state_save(be, st));
+	assert_int_equal(0, ikc_state_load(&again, be));
+	assert_string_equal(ikc_state_lineage(st), ikc_state_lineage(again));
+	unsetenv("IKC_CA_BUNDLE");
+
+	ikc_buf_dispose(&raw);
+	ikc_state_free(st);
+	ikc_state_free(again);
+	ikc_backend_free(be);
+	etcd_cluster_stop(&cluster);
+	tmpdir_remove(dir);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest cluster_tests[] = {
@@ -228,6 +283,9 @@ int main(int argc, char **argv)
 	const struct CMUnitTest auth_tests[] = {
 		cmocka_unit_test_teardown(test_etcd__auth_token_from_username_and_password, stop_etcd),
 	};
+	const struct CMUnitTest tls_tests[] = {
+		cmocka_unit_test_teardown(test_etcd__tls_with_ca_bundle, stop_etcd),
+	};
 	const char *group = argc > 1 ? argv[1] : "";
 
 	if (!strcmp(group, "cluster"))
@@ -236,6 +294,8 @@ int main(int argc, char **argv)
 		return cmocka_run_group_tests_name("etcd.rescue", rescue_tests, NULL, NULL);
 	if (!strcmp(group, "auth"))
 		return cmocka_run_group_tests_name("etcd.auth", auth_tests, NULL, NULL);
-	fprintf(stderr, "usage: %s cluster|rescue|auth\n", argv[0]);
+	if (!strcmp(group, "tls"))
+		return cmocka_run_group_tests_name("etcd.tls", tls_tests, NULL, NULL);
+	fprintf(stderr, "usage: %s cluster|rescue|auth|tls\n", argv[0]);
 	return 2;
 }

@@ -38,6 +38,9 @@ struct etcd_cluster {
 	int n;
 	struct etcd_member m[ETCD_PROC_MAX];
 	char endpoints[256];          /* "127.0.0.1:P1,127.0.0.1:P2,..." */
+	/* TLS clients: a folder holding server.pem, server-key.pem and
+	 * ca.pem (for the health check); "" for plain http. */
+	char tls_dir[512];
 };
 
 /* A port nobody listens on now (the kernel's pick for port 0). */
@@ -105,6 +108,9 @@ static inline int etcd_member_spawn(struct etcd_cluster *c, int i,
 {
 	struct etcd_member *m = &c->m[i];
 	char initial[1024] = "", curl[64], purl[64], log[600], dd[600];
+	char cert[600], key[600];
+	const char *argv[32];
+	int a = 0;
 	const char *bin = getenv("IKC_ETCD");
 	int k;
 
@@ -115,7 +121,8 @@ static inline int etcd_member_spawn(struct etcd_cluster *c, int i,
 			 c->m[k].name, c->m[k].peer_port);
 		strncat(initial, one, sizeof(initial) - strlen(initial) - 1);
 	}
-	snprintf(curl, sizeof(curl), "http://127.0.0.1:%d", m->client_port);
+	snprintf(curl, sizeof(curl), "%s://127.0.0.1:%d",
+		 c->tls_dir[0] ? "https" : "http", m->client_port);
 	snprintf(purl, sizeof(purl), "http://127.0.0.1:%d", m->peer_port);
 	snprintf(log, sizeof(log), "%s/etcd.log", m->dir);
 	snprintf(dd, sizeof(dd), "%s/data", m->dir);
@@ -130,12 +137,35 @@ static inline int etcd_member_spawn(struct etcd_cluster *c, int i,
 			dup2(fd, 2);
 			close(fd);
 		}
-		execlp(bin && *bin ? bin : "etcd", "etcd", "--name", m->name,
-		       "--data-dir", dd, "--listen-client-urls", curl,
-		       "--advertise-client-urls", curl, "--listen-peer-urls", purl,
-		       "--initial-advertise-peer-urls", purl, "--initial-cluster",
-		       initial, "--initial-cluster-state", state,
-		       "--initial-cluster-token", "ikc-test", (char *)NULL);
+		snprintf(cert, sizeof(cert), "%s/server.pem", c->tls_dir);
+		snprintf(key, sizeof(key), "%s/server-key.pem", c->tls_dir);
+		argv[a++] = "etcd";
+		argv[a++] = "--name";
+		argv[a++] = m->name;
+		argv[a++] = "--data-dir";
+		argv[a++] = dd;
+		argv[a++] = "--listen-client-urls";
+		argv[a++] = curl;
+		argv[a++] = "--advertise-client-urls";
+		argv[a++] = curl;
+		argv[a++] = "--listen-peer-urls";
+		argv[a++] = purl;
+		argv[a++] = "--initial-advertise-peer-urls";
+		argv[a++] = purl;
+		argv[a++] = "--initial-cluster";
+		argv[a++] = initial;
+		argv[a++] = "--initial-cluster-state";
+		argv[a++] = state;
+		argv[a++] = "--initial-cluster-token";
+		argv[a++] = "ikc-test";
+		if (c->tls_dir[0]) {
+			argv[a++] = "--cert-file";
+			argv[a++] = cert;
+			argv[a++] = "--key-file";
+			argv[a++] = key;
+		}
+		argv[a] = NULL;
+		execvp(bin && *bin ? bin : "etcd", (char *const *)argv);
 		_exit(127);
 	}
 	return 0;
@@ -155,8 +185,18 @@ static inline int etcd_member_wait(struct etcd_cluster *c, int i, double seconds
 			c->m[i].pid = 0;
 			return -1;
 		}
-		if (etcd_healthy(c->m[i].client_port))
+		if (!c->tls_dir[0] && etcd_healthy(c->m[i].client_port))
 			return 0;
+		if (c->tls_dir[0]) {
+			char cmd[1400];
+
+			snprintf(cmd, sizeof(cmd), "ETCDCTL_API=3 etcdctl "
+				 "--endpoints=https://127.0.0.1:%d --cacert=%s/ca.pem "
+				 "endpoint health >/dev/null 2>&1",
+				 c->m[i].client_port, c->tls_dir);
+			if (system(cmd) == 0)
+				return 0;
+		}
 		etcd_sleep(0.1);
 		waited += 0.1;
 	}
@@ -174,12 +214,19 @@ static inline void etcd_member_kill(struct etcd_cluster *c, int i)
 	}
 }
 
-/* Starts n members and waits for all of them. 0 or -1 (nothing left running). */
-static inline int etcd_cluster_start(struct etcd_cluster *c, int n)
+/*
+ * Starts n members and waits for all of them; with `tls_dir` (NULL: plain
+ * http) clients talk TLS with the certificates in it.  0 or -1 (nothing
+ * left running).
+ */
+static inline int etcd_cluster_start_tls(struct etcd_cluster *c, int n,
+					 const char *tls_dir)
 {
 	int i;
 
 	memset(c, 0, sizeof(*c));
+	if (tls_dir)
+		snprintf(c->tls_dir, sizeof(c->tls_dir), "%s", tls_dir);
 	if (n < 1 || n > ETCD_PROC_MAX)
 		return -1;
 	c->n = n;
@@ -210,6 +257,12 @@ fail:
 	for (i = 0; i < n; i++)
 		etcd_member_kill(c, i);
 	return -1;
+}
+
+/* Starts n plain-http members (see etcd_cluster_start_tls). */
+static inline int etcd_cluster_start(struct etcd_cluster *c, int n)
+{
+	return etcd_cluster_start_tls(c, n, NULL);
 }
 
 /* Kills every member and removes their folders. */
