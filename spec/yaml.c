@@ -41,6 +41,7 @@ typedef struct reader {
 	size_t nanchors, capanchors;
 	json_object *anchor_index;  /* name -> index in anchors (latest wins) */
 	size_t errors;              /* diagnostics added by the reader */
+	const char *key_text;       /* source text of the scalar being a key */
 	size_t alias_nodes;
 	ikc_spec__doc *docs;
 	size_t ndocs, capdocs;
@@ -129,8 +130,16 @@ static json_object *parse_int(const char *s, size_t len, int base, int *ok)
 json_object *ikc_spec__plain_scalar(const char *text, size_t len, int *is_null)
 {
 	static const char *const nulls[] = { "~", "null", "Null", "NULL", NULL };
-	static const char *const trues[] = { "true", "True", "TRUE", NULL };
-	static const char *const falses[] = { "false", "False", "FALSE", NULL };
+	/*
+	 * YAML 1.1 booleans, as kubectl's YAML reader (go-yaml v2) has them,
+	 * except the single letters y and n, which are far more often meant
+	 * as text (a name, a label value) than as a boolean.
+	 */
+	static const char *const trues[] = { "true", "True", "TRUE", "yes", "Yes",
+					     "YES", "on", "On", "ON", NULL };
+	static const char *const falses[] = { "false", "False", "FALSE", "no",
+					      "No", "NO", "off", "Off", "OFF",
+					      NULL };
 	const char *s = text;
 	size_t n = len;
 	int ok;
@@ -147,6 +156,13 @@ json_object *ikc_spec__plain_scalar(const char *text, size_t len, int *is_null)
 	if (n > 0 && (s[0] == '-' || s[0] == '+')) {
 		s++;
 		n--;
+	}
+	if (n > 1 && s[0] == '0' && all_in(s, n, "01234567")) {
+		/* YAML 1.1 octal, as in "defaultMode: 0644" */
+		json_object *v = parse_int(text, len, 8, &ok);
+
+		if (ok)
+			return v;
 	}
 	if (all_in(s, n, "0123456789")) {
 		json_object *v = parse_int(text, len, 10, &ok);
@@ -445,7 +461,9 @@ static int complete(reader *r, json_object *v, const ikc_spec__pos *p,
 			else
 				diag(r, p, "mapping key %s is %s; keys must be "
 				     "strings (quote it: \"%s\")",
+				     r->key_text ? r->key_text :
 				     json_object_to_json_string(v), type_name(v),
+				     r->key_text ? r->key_text :
 				     json_object_to_json_string(v));
 			f->skip_value = 1;
 			json_object_put(v);
@@ -625,7 +643,26 @@ static int on_scalar(reader *r, const yaml_event_t *ev)
 	} else if (error < 0) {
 		return error;
 	}
-	return complete(r, v, &p, 1, (const char *)ev->data.scalar.anchor);
+	if (r->depth > 0 && r->frames[r->depth - 1].is_map &&
+	    !r->frames[r->depth - 1].have_key) {
+		static const char *const core_bools[] = { "true", "True", "TRUE",
+			"false", "False", "FALSE", NULL };
+		const char *text = (const char *)ev->data.scalar.value;
+		size_t len = ev->data.scalar.length;
+
+		/* keys: "on:", "y:" stay words; only true/false are booleans */
+		if (p.plain_oneline && json_object_is_type(v, json_type_boolean) &&
+		    !is_word(text, len, core_bools)) {
+			json_object_put(v);
+			v = json_object_new_string_len(text, (int)len);
+			if (!v)
+				return ikc_error_oom();
+		}
+		r->key_text = text;
+	}
+	error = complete(r, v, &p, 1, (const char *)ev->data.scalar.anchor);
+	r->key_text = NULL;
+	return error;
 }
 
 static int end_document(reader *r)

@@ -217,6 +217,11 @@ static void test_spec_load__scalar_types(void **state)
 		"  tagint: !!int \"7\"\n"
 		"  tagfloat: !!float 3\n"
 		"  word: yes\n"
+		"  off: off\n"
+		"  mode: 0644\n"
+		"  octal12: 0o17\n"
+		"  dec: 0\n"
+		"  letter: y\n"
 		"  version: 1.2.3\n"
 		"  block: |\n"
 		"    two\n"
@@ -253,8 +258,19 @@ static void test_spec_load__scalar_types(void **state)
 					json_type_int));
 	assert_true(json_object_is_type(ikc_json_path(x, "tagfloat"),
 					json_type_double));
-	assert_string_equal("yes", json_object_get_string(ikc_json_path(x,
-								       "word")));
+	/* YAML 1.1 words, as kubectl reads them; as keys they stay words */
+	assert_true(json_object_is_type(ikc_json_path(x, "word"),
+					json_type_boolean));
+	assert_true(json_object_get_boolean(ikc_json_path(x, "word")));
+	assert_true(json_object_is_type(ikc_json_path(x, "off"),
+					json_type_boolean));
+	assert_false(json_object_get_boolean(ikc_json_path(x, "off")));
+	assert_int_equal(0644, json_object_get_int(ikc_json_path(x, "mode")));
+	assert_int_equal(15, json_object_get_int(ikc_json_path(x, "octal12")));
+	assert_int_equal(0, json_object_get_int(ikc_json_path(x, "dec")));
+	assert_true(json_object_is_type(ikc_json_path(x, "dec"), json_type_int));
+	assert_string_equal("y", json_object_get_string(ikc_json_path(x,
+								      "letter")));
 	assert_string_equal("1.2.3", json_object_get_string(ikc_json_path(x,
 								"version")));
 	assert_string_equal("two\nlines\n",

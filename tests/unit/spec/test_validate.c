@@ -444,14 +444,17 @@ static void test_spec_validate__non_string_keys(void **state)
 	ikc_diags d = expect_invalid(STACK_HEAD
 		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"
 		"data:\n  80: http\n  [a, b]: c\n  ? {k: v}\n  : d\n"
-		"  \"443\": https\n");
+		"  \"443\": https\n  0644: m\n  true: t\n  on: fine\n");
 
 	(void)state;
 	assert_diag(&d, 18, 3, "mapping key 80 is an integer; keys must be strings "
 		    "(quote it: \"80\")");
 	assert_diag(&d, 19, 3, "mapping key is a sequence; keys must be strings");
 	assert_diag(&d, 20, 5, "mapping key is a mapping; keys must be strings");
-	assert_int_equal(3, (int)ikc_diags_errors(&d));
+	assert_diag(&d, 23, 3, "mapping key 0644 is an integer; keys must be "
+		    "strings (quote it: \"0644\")");
+	assert_diag(&d, 24, 3, "mapping key true is a boolean");
+	assert_int_equal(5, (int)ikc_diags_errors(&d));
 	ikc_diags_dispose(&d);
 }
 
