@@ -115,7 +115,8 @@ static int apply_or_destroy(struct ikc_cli *cli, int destroy)
 		goto done;
 	}
 	if (rc < 0) {
-		ikc_cli_fail();
+		if (res.failed == 0)   /* the walk logged each failed change */
+			ikc_cli_fail();
 		printf("\n%s failed: %zu added, %zu changed, %zu replaced, %zu destroyed, "
 		       "%zu failed, %zu not started.\n", destroy ? "Destroy" : "Apply",
 		       res.added, res.changed, res.replaced, res.destroyed, res.failed,
