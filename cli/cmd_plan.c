@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/metrics.h"
@@ -13,12 +14,26 @@
 #include "util/fs.h"
 
 /* Writes the saved plan file (0600: it keeps Secret data for apply). */
-static int save_plan(struct ikc_cli *cli, ikc_plan *plan, json_object *live)
+static int save_plan(struct ikc_cli *cli, ikc_plan *plan, json_object *live,
+		     int had_state)
 {
 	ikc_buf file = IKC_BUF_INIT(256 << 20);
-	int error;
+	char *none = NULL;
+	int error = 0;
 
-	error = ikc_plan_set_versions(plan, live);
+	/* Planned against no state at all: apply must find none either. */
+	if (!had_state) {
+		none = strdup("");
+		if (!none)
+			error = ikc_error_oom();
+		else {
+			free(plan->lineage);
+			plan->lineage = none;
+			plan->serial = 0;
+		}
+	}
+	if (!error)
+		error = ikc_plan_set_versions(plan, live);
 	if (!error)
 		error = ikc_plan_save(&file, plan);
 	if (!error)
@@ -49,7 +64,7 @@ static int run(struct ikc_cli *cli, int drift_only)
 	ikc_plan *plan = NULL;
 	ikc_buf out = IKC_BUF_INIT(0);
 	double started = ikc_time_monotonic();
-	int rc, error;
+	int rc, error, had_state;
 
 	memset(&r, 0, sizeof(r));
 	memset(&s, 0, sizeof(s));
@@ -75,11 +90,12 @@ static int run(struct ikc_cli *cli, int drift_only)
 		if (rc)
 			goto done;
 	}
+	had_state = s.state != NULL;
 	rc = ikc_run_plan(&plan, &r, &s, cli, 0, 0);
 	if (rc)
 		goto done;
 	if (cli->out) {
-		rc = save_plan(cli, plan, r.live);
+		rc = save_plan(cli, plan, r.live, had_state);
 		if (rc)
 			goto done;
 	}

@@ -290,6 +290,10 @@ cleanup:
 	free(fetched_head);
 	free(dir);
 	free(display);
-	git_libgit2_shutdown();
+	/*
+	 * No git_libgit2_shutdown(): it tears down OpenSSL state that libcurl
+	 * goes on using in this process (per-thread random generators then
+	 * leak).  libgit2's globals stay reachable until exit.
+	 */
 	return error;
 }
