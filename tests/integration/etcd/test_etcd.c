@@ -162,13 +162,15 @@ static void test_etcd__stopped_etcd_leaves_a_rescue_file(void **unused)
 	tmpdir_remove(work);
 }
 
-static void etcdctl(const char *args)
+/* Runs etcdctl on the test etcd with up to four arguments (NULL ends them). */
+static void etcdctl(const char *a1, const char *a2, const char *a3,
+		    const char *a4)
 {
-	char cmd[1024];
+	char ep[300];
+	const char *argv[] = { "etcdctl", ep, a1, a2, a3, a4, NULL };
 
-	snprintf(cmd, sizeof(cmd), "ETCDCTL_API=3 etcdctl --endpoints=%s %s "
-		 ">/dev/null", cluster.endpoints, args);
-	assert_int_equal(0, system(cmd));
+	snprintf(ep, sizeof(ep), "--endpoints=%s", cluster.endpoints);
+	assert_int_equal(0, etcd_run(argv, NULL, 0));
 }
 
 /* With etcd auth on: ETCD_USERNAME / ETCD_PASSWORD log in; without, etcd says no. */
@@ -181,8 +183,8 @@ static void test_etcd__auth_token_from_username_and_password(void **unused)
 
 	(void)unused;
 	assert_int_equal(0, etcd_cluster_start(&cluster, 1));
-	etcdctl("user add root --new-user-password=s3cret-pw");
-	etcdctl("auth enable");
+	etcdctl("user", "add", "root", "--new-user-password=s3cret-pw");
+	etcdctl("auth", "enable", NULL, NULL);
 	snprintf(url, sizeof(url), "etcd://%s/ikc/auth", cluster.endpoints);
 
 	unsetenv("ETCD_USERNAME");
@@ -220,7 +222,8 @@ static void test_etcd__auth_token_from_username_and_password(void **unused)
 /* etcds://: TLS verified against IKC_CA_BUNDLE. */
 static void test_etcd__tls_with_ca_bundle(void **unused)
 {
-	char dir[512], cmd[4096], url[400], ca[600];
+	char dir[512], url[400], ca[600], ca_key[600], csr[600], cert[600];
+	char key[600], serial[600], ext[600];
 	ikc_backend *be;
 	ikc_buf raw = IKC_BUF_INIT(IKC_STATE_MAX);
 	ikc_state *st = NULL, *again = NULL;
@@ -229,20 +232,33 @@ static void test_etcd__tls_with_ca_bundle(void **unused)
 
 	(void)unused;
 	assert_int_equal(0, tmpdir_make(dir, sizeof(dir)));
-	snprintf(cmd, sizeof(cmd), "%s/ext.cnf", dir);
-	f = fopen(cmd, "w");
+	snprintf(ext, sizeof(ext), "%s/ext.cnf", dir);
+	f = fopen(ext, "w");
 	assert_non_null(f);
 	fputs("subjectAltName=IP:127.0.0.1\n", f);
 	fclose(f);
-	snprintf(cmd, sizeof(cmd), "exec >/dev/null 2>&1; cd '%s' && "
-		 "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem "
-		 "-out ca.pem -days 2 -subj /CN=ikc-test-ca && "
-		 "openssl req -newkey rsa:2048 -nodes -keyout server-key.pem "
-		 "-out server.csr -subj /CN=127.0.0.1 && "
-		 "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem "
-		 "-CAcreateserial -out server.pem -days 2 -extfile ext.cnf",
-		 dir);
-	assert_int_equal(0, system(cmd));
+	snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+	snprintf(ca_key, sizeof(ca_key), "%s/ca-key.pem", dir);
+	snprintf(csr, sizeof(csr), "%s/server.csr", dir);
+	snprintf(cert, sizeof(cert), "%s/server.pem", dir);
+	snprintf(key, sizeof(key), "%s/server-key.pem", dir);
+	snprintf(serial, sizeof(serial), "%s/ca.srl", dir);
+	{
+		const char *mk_ca[] = { "openssl", "req", "-x509", "-newkey",
+			"rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca,
+			"-days", "2", "-subj", "/CN=ikc-test-ca", NULL };
+		const char *mk_csr[] = { "openssl", "req", "-newkey", "rsa:2048",
+			"-nodes", "-keyout", key, "-out", csr, "-subj",
+			"/CN=127.0.0.1", NULL };
+		const char *sign[] = { "openssl", "x509", "-req", "-in", csr,
+			"-CA", ca, "-CAkey", ca_key, "-CAserial", serial,
+			"-CAcreateserial", "-out", cert, "-days", "2", "-extfile",
+			ext, NULL };
+
+		assert_int_equal(0, etcd_run(mk_ca, NULL, 0));
+		assert_int_equal(0, etcd_run(mk_csr, NULL, 0));
+		assert_int_equal(0, etcd_run(sign, NULL, 0));
+	}
 	assert_int_equal(0, etcd_cluster_start_tls(&cluster, 1, dir));
 	snprintf(url, sizeof(url), "etcds://%s/ikc/tls", cluster.endpoints);
 
@@ -254,7 +270,6 @@ static void test_etcd__tls_with_ca_bundle(void **unused)
 	ikc_backend_free(be);
 
 	/* With it: a normal store. */
-	snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
 	setenv("IKC_CA_BUNDLE", ca, 1);
 	be = open_be(url);
 	assert_int_equal(IKC_ENOTFOUND, be->read(be, &raw, &v));

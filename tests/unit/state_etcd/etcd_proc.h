@@ -43,6 +43,61 @@ struct etcd_cluster {
 	char tls_dir[512];
 };
 
+/*
+ * Runs argv[0] (found on the PATH) with argv, its stdout captured into
+ * out[outlen] (NUL-terminated, cut when longer; out may be NULL) and its
+ * stderr dropped.  Returns the exit status, or -1 when it could not run.
+ */
+static inline int etcd_run(const char *const *argv, char *out, size_t outlen)
+{
+	int fds[2], status = -1;
+	size_t got = 0;
+	pid_t pid;
+
+	if (pipe(fds) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(fds[1], 1);
+		if (null >= 0)
+			dup2(null, 2);
+		close(fds[0]);
+		close(fds[1]);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		char chunk[4096];
+		ssize_t n = read(fds[0], chunk, sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (out && got + 1 < outlen) {
+			size_t take = (size_t)n < outlen - 1 - got ? (size_t)n
+								   : outlen - 1 - got;
+
+			memcpy(out + got, chunk, take);
+			got += take;
+		}
+	}
+	close(fds[0]);
+	if (out && outlen)
+		out[got] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 /* A port nobody listens on now (the kernel's pick for port 0). */
 static inline int etcd_free_port(void)
 {
@@ -188,13 +243,14 @@ static inline int etcd_member_wait(struct etcd_cluster *c, int i, double seconds
 		if (!c->tls_dir[0] && etcd_healthy(c->m[i].client_port))
 			return 0;
 		if (c->tls_dir[0]) {
-			char cmd[1400];
+			char ep[64], ca[600];
+			const char *argv[] = { "etcdctl", ep, ca, "endpoint",
+					       "health", NULL };
 
-			snprintf(cmd, sizeof(cmd), "ETCDCTL_API=3 etcdctl "
-				 "--endpoints=https://127.0.0.1:%d --cacert=%s/ca.pem "
-				 "endpoint health >/dev/null 2>&1",
-				 c->m[i].client_port, c->tls_dir);
-			if (system(cmd) == 0)
+			snprintf(ep, sizeof(ep), "--endpoints=https://127.0.0.1:%d",
+				 c->m[i].client_port);
+			snprintf(ca, sizeof(ca), "--cacert=%s/ca.pem", c->tls_dir);
+			if (etcd_run(argv, NULL, 0) == 0)
 				return 0;
 		}
 		etcd_sleep(0.1);

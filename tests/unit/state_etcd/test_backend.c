@@ -33,31 +33,35 @@ static ikc_backend *open_be(const char *url)
 	return be;
 }
 
+/* Runs etcdctl on the test etcd with `args`; its output goes to out. */
+static void etcdctl(const char *a1, const char *a2, const char *a3,
+		    const char *a4, char *out, size_t outlen)
+{
+	char ep[300];
+	const char *argv[] = { "etcdctl", ep, a1, a2, a3, a4, NULL };
+
+	snprintf(ep, sizeof(ep), "--endpoints=%s", cluster.endpoints);
+	assert_int_equal(0, etcd_run(argv, out, outlen));
+}
+
 /* How many keys etcdctl lists under `prefix` (what an operator would see). */
 static int etcdctl_count(const char *prefix)
 {
-	char cmd[1024], line[4096];
-	FILE *p;
+	static char out[1 << 16];
+	const char *p;
 	int n = 0;
 
-	snprintf(cmd, sizeof(cmd), "ETCDCTL_API=3 etcdctl --endpoints=%s get "
-		 "--prefix --keys-only '%s'", cluster.endpoints, prefix);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while (fgets(line, sizeof(line), p))
-		if (line[0] != '\n')
+	etcdctl("get", "--prefix", "--keys-only", prefix, out, sizeof(out));
+	for (p = out; *p; ) {
+		size_t len = strcspn(p, "\n");
+
+		if (len > 0)
 			n++;
-	assert_int_equal(0, pclose(p));
+		p += len;
+		if (*p)
+			p++;
+	}
 	return n;
-}
-
-static void etcdctl_put(const char *key, const char *value)
-{
-	char cmd[1024];
-
-	snprintf(cmd, sizeof(cmd), "ETCDCTL_API=3 etcdctl --endpoints=%s put "
-		 "'%s' '%s' >/dev/null", cluster.endpoints, key, value);
-	assert_int_equal(0, system(cmd));
 }
 
 static json_object *resource(const char *address, size_t blob_len, int seed)
@@ -232,26 +236,35 @@ static int hold_lock(const char *url)
 
 static void test_state_etcd__killed_holder_loses_lock_after_ttl(void **unused)
 {
-	char url[400], cmd[1200], line[128];
+	char url[400], cmd[64], line[128];
 	ikc_backend *be;
 	ikc_lock_info me, holder;
-	FILE *child;
-	long pid = 0;
+	int fds[2];
+	ssize_t got;
+	pid_t child;
+	long pid;
 	double start, waited;
 	const char *msg;
 
 	(void)unused;
 	new_url(url, sizeof(url));
 	/* The holder is another process, started from this same test binary. */
-	snprintf(cmd, sizeof(cmd), "exec '%s' --hold-lock '%s' & echo $!", self_exe, url);
-	child = popen(cmd, "r");
-	assert_non_null(child);
-	assert_non_null(fgets(line, sizeof(line), child));
-	pid = strtol(line, NULL, 10);
-	assert_true(pid > 0);
-	assert_non_null(fgets(line, sizeof(line), child));
+	assert_int_equal(0, pipe(fds));
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execl(self_exe, self_exe, "--hold-lock", url, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	got = read(fds[0], line, sizeof(line) - 1);
+	assert_true(got > 0);
+	line[got] = '\0';
 	assert_non_null(strstr(line, "locked "));
-
+	pid = (long)child;
 	be = open_be(url);
 	assert_int_equal(0, ikc_lock_info_self(&me, "ikc apply"));
 	assert_int_equal(IKC_ELOCKED, be->lock(be, &me, 0));
@@ -263,8 +276,9 @@ static void test_state_etcd__killed_holder_loses_lock_after_ttl(void **unused)
 	ikc_lock_info_dispose(&holder);
 
 	/* kill -9: no unlock happens; the lease runs out after the TTL. */
-	assert_int_equal(0, kill((pid_t)pid, SIGKILL));
-	pclose(child);
+	assert_int_equal(0, kill(child, SIGKILL));
+	assert_int_equal(child, waitpid(child, NULL, 0));
+	close(fds[0]);
 	/* Right after the death the lock is still there: only the lease ends it. */
 	assert_int_equal(IKC_ELOCKED, be->lock(be, &me, 0));
 	start = ikc_time_monotonic();
@@ -404,7 +418,7 @@ static void test_state_etcd__foreign_key_is_not_overwritten(void **unused)
 	(void)unused;
 	new_url(url, sizeof(url));
 	snprintf(key, sizeof(key), "backend/t%d/state", prefix_n);
-	etcdctl_put(key, "not an ikc state");
+	etcdctl("put", key, "not an ikc state", NULL, NULL, 0);
 	be = open_be(url);
 	assert_int_equal(IKC_EINVALID, be->read(be, &raw, &v));
 	assert_non_null(strstr(ikc_error_last(), key));
@@ -412,15 +426,9 @@ static void test_state_etcd__foreign_key_is_not_overwritten(void **unused)
 	assert_true(ikc_state_save(be, st) < 0);
 	assert_int_equal(1, etcdctl_count(key));
 	{
-		char cmd[512], line[256];
-		FILE *p;
+		char line[256];
 
-		snprintf(cmd, sizeof(cmd), "ETCDCTL_API=3 etcdctl --endpoints=%s "
-			 "get --print-value-only '%s'", cluster.endpoints, key);
-		p = popen(cmd, "r");
-		assert_non_null(p);
-		assert_non_null(fgets(line, sizeof(line), p));
-		pclose(p);
+		etcdctl("get", "--print-value-only", key, NULL, line, sizeof(line));
 		assert_string_equal("not an ikc state\n", line);
 	}
 	ikc_state_free(st);
