@@ -239,9 +239,14 @@ static int remote_error(ikc_etcd *e, size_t idx, const char *rpc,
 		msg = ikc_json_str(doc, "message");
 	if (!msg)
 		msg = ikc_json_str(doc, "error");
+	if (!msg)
+		msg = resp->body.ptr ? resp->body.ptr : "";
 	error = ikc_error_set_code(IKC_EREMOTE, IKC_ERR_STATE,
-		"etcd at %s refused %s: HTTP %ld: %.300s", e->urls[idx], rpc,
-		resp->status, msg ? msg : (resp->body.ptr ? resp->body.ptr : ""));
+		"etcd at %s refused %s: HTTP %ld: %.300s%s", e->urls[idx], rpc,
+		resp->status, msg,
+		!e->user && strstr(msg, "user name is empty")
+			? " (this etcd needs a login: set ETCD_USERNAME and "
+			  "ETCD_PASSWORD)" : "");
 	json_object_put(doc);
 	return error;
 }

@@ -191,7 +191,8 @@ static void test_etcd__auth_token_from_username_and_password(void **unused)
 	unsetenv("ETCD_PASSWORD");
 	be = open_be(url);
 	assert_int_equal(0, ikc_state_new(&st, "auth"));
-	assert_true(ikc_state_save(be, st) < 0);
+	assert_int_equal(IKC_EREMOTE, ikc_state_save(be, st));
+	assert_non_null(strstr(ikc_error_last(), "set ETCD_USERNAME"));
 	ikc_backend_free(be);
 
 	setenv("ETCD_USERNAME", "root", 1);
