@@ -483,6 +483,24 @@ static int record(struct walk *w, const ikc_resource *res, json_object *desired,
 			json_object_put(e);
 			rc = ikc_error_set(IKC_ERR_STATE, "%s: cannot hash the Secret's values",
 					   res->address);
+		} else {
+			/* the journal's copy of what was sent goes to disk with this save */
+			json_object *jr = ikc_state_journal(w->state);
+			size_t j, nj = jr ? json_object_array_length(jr) : 0;
+
+			for (j = 0; j < nj && rc == 0; j++) {
+				json_object *je = json_object_array_get_idx(jr, j);
+				const char *ja = ikc_json_str(je, "address");
+
+				if (ja && !strcmp(ja, res->address))
+					rc = ikc_secret_hash_values(ikc_json_path(je, "detail.desired"),
+								    res->kind, salt);
+			}
+			if (rc < 0) {
+				json_object_put(e);
+				rc = ikc_error_set(IKC_ERR_STATE, "%s: cannot hash the Secret's values",
+						   res->address);
+			}
 		}
 	}
 	if (rc == 0)
@@ -699,8 +717,7 @@ done:
 
 /* ---------- apply ---------- */
 
-/* N_CUT: stopped by Ctrl-C while in flight; its journal entry stays for the next run */
-enum { N_PENDING, N_RUNNING, N_DONE, N_FAILED, N_SKIPPED, N_CUT };
+enum { N_PENDING, N_RUNNING, N_DONE, N_FAILED, N_SKIPPED };
 
 struct node {
 	const ikc_change *ch;
@@ -1047,12 +1064,7 @@ static void *sched_worker(void *arg)
 			rc = run_node(s->w, nd, s->result, &s->mu);
 			pthread_mutex_lock(&s->mu);
 			s->running--;
-			if (rc == IKC_EINTERRUPTED && s->w->opts &&
-			    s->w->opts->interrupted && *s->w->opts->interrupted) {
-				nd->status = N_CUT;
-				ikc_log(IKC_LOG_WARN, "%s: interrupted in flight; the "
-					"journal keeps it for the next apply", nd->ch->address);
-			} else if (rc < 0) {
+			if (rc < 0) {
 				nd->status = N_FAILED;
 				s->result->failed++;
 				ikc_log(IKC_LOG_ERROR, "%s", ikc_error_last());
@@ -1223,23 +1235,19 @@ int ikc_walk_apply(ikc_walk_result *result, const ikc_plan *plan,
 	pthread_mutex_destroy(&s.mu);
 	rc = s.error;
 	{
-		size_t not_started = 0, cut = 0;
+		size_t not_started = 0;
 
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n; i++)
 			if (s.nodes[i].status == N_PENDING)
 				not_started++;
-			else if (s.nodes[i].status == N_CUT)
-				cut++;
-		}
-		result->skipped += not_started + cut;
+		result->skipped += not_started;
 		if (rc) {
 			ikc_error_set_code(rc, IKC_ERR_PROVIDER, "%s", s.msg);
-		} else if ((not_started || cut) && opts && opts->interrupted &&
+		} else if (not_started && opts && opts->interrupted &&
 			   *opts->interrupted) {
 			rc = ikc_error_set_code(IKC_EINTERRUPTED, IKC_ERR_CLI,
-				"interrupted: %zu change%s not started, %zu left in "
-				"flight (the next apply finishes them)", not_started,
-				not_started == 1 ? "" : "s", cut);
+				"interrupted: %zu change%s not started", not_started,
+				not_started == 1 ? "" : "s");
 		}
 	}
 	pthread_mutex_lock(&w.mu);

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Secrets never appear: canary values planted in a Secret (and the access
+# token ikc uses) are looked for in every output, the debug log, the state
+# and its backups.  A changed Secret is still seen as a change (the state
+# compares through a salted hash).
+. "$(dirname "$0")/lib.sh"
+. "$src/tests/integration/lib/sim.sh"
+kubectl=${IKC_KUBECTL:?}
+export IKC_POLL_INTERVAL=0.05 HOME="$work/home"
+mkdir -p "$HOME"
+sim_start "$work/sim" --speed 400 || { echo "ikc-sim did not start"; exit 1; }
+trap 'sim_stop; rm -rf "$work"' EXIT
+canary1="canary-7f3e9b1c-first-value"
+canary2="canary-d41a62e0-second-value"
+b1=$(printf %s "$canary1" | base64 -w0)
+b2=$(printf %s "$canary2" | base64 -w0)
+token=$(curl -sS --cacert "$IKC_CA_BUNDLE" -X POST "${IKC_CONTAINER_ENDPOINT}_sim/token" | jq -r .access_token)
+[ -n "$token" ] && [ "$token" != null ] || { echo "no token from the sim"; exit 1; }
+export GOOGLE_OAUTH_ACCESS_TOKEN="$token" IKC_LOG=debug
+stack="$work/ikc.yaml"
+state="file://$work/state/state.json"
+mkdir -p "$work/state" "$work/outs"
+cp "$src/examples/nginx-asia/ikc.yaml" "$stack"
+cat >>"$stack" <<YAML
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: app-secret
+type: Opaque
+data:
+  password: $b1
+YAML
+n=0
+# keep every output of every run, for the grep at the end
+keep() { n=$((n + 1)); cp "$work/out" "$work/outs/$n.out"; cp "$work/err" "$work/outs/$n.err"; }
+
+run plan -f "$stack" --state "$state"; keep
+expect_rc 0 "first plan"
+expect_out "data.password: (sensitive)"
+run apply --auto-approve -f "$stack" --state "$state"; keep
+expect_rc 0 "apply with a Secret"
+expect_out "Apply complete: 5 added"
+run plan -f "$stack" --state "$state" --detailed-exitcode; keep
+expect_rc 0 "nothing to do after apply"
+run plan --refresh=false -f "$stack" --state "$state" --detailed-exitcode; keep
+expect_rc 0 "nothing to do from the stored hashes either"
+
+# the state holds a salted hash, not the value
+jq -e '.resources[] | select(.address == "Secret/app-secret") | .secret_salt and
+       (.desired.data.password | startswith("(sensitive) hmac-sha256:"))' "$work/state/state.json" >/dev/null \
+  || fail "the state keeps a salted hash of the Secret's data"
+
+# a changed Secret is still a change, shown masked everywhere
+sed -i "s/$b1/$b2/" "$stack"
+run plan -f "$stack" --state "$state" --detailed-exitcode; keep
+expect_rc 2 "changed Secret is a change"
+expect_out "Secret/app-secret"
+expect_out "data.password: (sensitive) -> (sensitive)"
+run plan --refresh=false -f "$stack" --state "$state" --detailed-exitcode; keep
+expect_rc 2 "changed Secret is a change without refresh too"
+run plan -f "$stack" --state "$state" --format json; keep
+jq -e '[.changes[] | select(.address == "Secret/app-secret")][0].action == "update"' <<<"$out" >/dev/null \
+  || fail "json: the Secret is updated"
+run plan -f "$stack" --state "$state" --format markdown; keep
+expect_out "Secret/app-secret"
+run plan -f "$stack" --state "$state" --out "$work/secret.plan"; keep
+expect_rc 0 "saved plan with a Secret"
+run show "$work/secret.plan"; keep
+run show "$work/secret.plan" --format json; keep
+run show "$work/secret.plan" --format markdown; keep
+run apply "$work/secret.plan" -f "$stack" --state "$state"; keep
+expect_rc 0 "apply the saved Secret change"
+
+# kubectl sees the new value: ikc did send it
+run state show Cluster/nginx-asia -f "$stack" --state "$state" --format json; keep
+endpoint=$(jq -r '.outputs.endpoint' <<<"$out")
+ca=$(jq -r '.outputs.masterAuth.clusterCaCertificate' <<<"$out")
+cat >"$work/kubeconfig" <<YAML
+apiVersion: v1
+kind: Config
+clusters:
+- name: sim
+  cluster: {server: "https://$endpoint", certificate-authority-data: "$ca"}
+users:
+- name: sim
+  user: {token: "$token"}
+contexts:
+- name: sim
+  context: {cluster: sim, user: sim}
+current-context: sim
+YAML
+export KUBECONFIG="$work/kubeconfig"
+[ "$("$kubectl" get secret app-secret -o 'jsonpath={.data.password}')" = "$b2" ] || fail "the Secret holds the second value"
+
+# drift of a Secret changed by kubectl: reported, masked
+"$kubectl" patch secret app-secret -p "{\"data\":{\"password\":\"$b1\"}}" >/dev/null || fail "kubectl patch"
+run drift -f "$stack" --state "$state" --detailed-exitcode; keep
+expect_rc 2 "Secret drift"
+expect_out "Secret/app-secret"
+run drift -f "$stack" --state "$state" --format json --metrics-file "$work/outs/m.prom"; keep
+run state show Secret/app-secret -f "$stack" --state "$state"; keep
+run state show Secret/app-secret -f "$stack" --state "$state" --format json; keep
+run state pull -f "$stack" --state "$state"; keep
+run show -f "$stack" --state "$state"; keep
+run show -f "$stack" --state "$state" --format json; keep
+run output -f "$stack" --state "$state" --format json; keep
+
+# the canaries appear nowhere (the saved plan file itself keeps them for apply, 0600)
+leaks=$(grep -rlF -e "$canary1" -e "$canary2" -e "$b1" -e "$b2" -e "$token" \
+  "$work/outs" "$work/state" 2>/dev/null)
+[ -z "$leaks" ] || fail "a secret appears in: $leaks"
+ls "$work/state" | grep -q . || fail "no state files to look at"
+finish
