@@ -717,7 +717,8 @@ done:
 
 /* ---------- apply ---------- */
 
-enum { N_PENDING, N_RUNNING, N_DONE, N_FAILED, N_SKIPPED };
+/* N_CUT: stopped by Ctrl-C while in flight; its journal entry stays for the next run */
+enum { N_PENDING, N_RUNNING, N_DONE, N_FAILED, N_SKIPPED, N_CUT };
 
 struct node {
 	const ikc_change *ch;
@@ -1064,7 +1065,12 @@ static void *sched_worker(void *arg)
 			rc = run_node(s->w, nd, s->result, &s->mu);
 			pthread_mutex_lock(&s->mu);
 			s->running--;
-			if (rc < 0) {
+			if (rc == IKC_EINTERRUPTED && s->w->opts &&
+			    s->w->opts->interrupted && *s->w->opts->interrupted) {
+				nd->status = N_CUT;
+				ikc_log(IKC_LOG_WARN, "%s: interrupted in flight; the "
+					"journal keeps it for the next apply", nd->ch->address);
+			} else if (rc < 0) {
 				nd->status = N_FAILED;
 				s->result->failed++;
 				ikc_log(IKC_LOG_ERROR, "%s", ikc_error_last());
@@ -1235,19 +1241,23 @@ int ikc_walk_apply(ikc_walk_result *result, const ikc_plan *plan,
 	pthread_mutex_destroy(&s.mu);
 	rc = s.error;
 	{
-		size_t not_started = 0;
+		size_t not_started = 0, cut = 0;
 
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			if (s.nodes[i].status == N_PENDING)
 				not_started++;
-		result->skipped += not_started;
+			else if (s.nodes[i].status == N_CUT)
+				cut++;
+		}
+		result->skipped += not_started + cut;
 		if (rc) {
 			ikc_error_set_code(rc, IKC_ERR_PROVIDER, "%s", s.msg);
-		} else if (not_started && opts && opts->interrupted &&
+		} else if ((not_started || cut) && opts && opts->interrupted &&
 			   *opts->interrupted) {
 			rc = ikc_error_set_code(IKC_EINTERRUPTED, IKC_ERR_CLI,
-				"interrupted: %zu change%s not started", not_started,
-				not_started == 1 ? "" : "s");
+				"interrupted: %zu change%s not started, %zu left in "
+				"flight (the next apply finishes them)", not_started,
+				not_started == 1 ? "" : "s", cut);
 		}
 	}
 	pthread_mutex_lock(&w.mu);
@@ -1533,16 +1543,32 @@ int ikc_walk_import(ikc_provider_env *env, const ikc_stack *st,
 		rc = ikc_stack_resolve(&desired, st, res->body, resolve_cb, &w);
 	if (rc < 0)
 		goto done;
-	/* the ID names the object: rewrite name (and namespace) to it */
+	/*
+	 * The ID must name the object the stack resource names: the file's
+	 * document is what ikc reads and records (a namespace written into
+	 * the recorded value that the file leaves to its default would read
+	 * as a change of namespace).
+	 */
 	if (res->provider == IKC_PROVIDER_KUBERNETES) {
 		const char *slash = strchr(id, '/');
-		json_object *meta = ikc_json_path(desired, "metadata");
 
-		if (slash && res->namespace_) {
-			char *ns = strndup(id, (size_t)(slash - id));
+		if (slash) {
+			size_t nl = (size_t)(slash - id);
 
-			ikc_json_add(meta, "namespace", json_object_new_string(ns ? ns : ""));
-			free(ns);
+			if (!res->namespace_) {
+				rc = ikc_error_set_code(IKC_EINVALID, IKC_ERR_CLI,
+					"%s is not namespaced: its ID is its name, "
+					"not \"%s\"", address, id);
+				goto done;
+			}
+			if (strlen(res->namespace_) != nl ||
+			    strncmp(id, res->namespace_, nl)) {
+				rc = ikc_error_set_code(IKC_EINVALID, IKC_ERR_CLI,
+					"%s is in namespace \"%s\" but the ID says "
+					"\"%.*s\"", address, res->namespace_,
+					(int)nl, id);
+				goto done;
+			}
 			id = slash + 1;
 		}
 		if (strcmp(id, res->name)) {
