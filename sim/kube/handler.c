@@ -522,6 +522,8 @@ static void do_create(rq *r)
 		goto done;
 	}
 	respond_obj(r, 201, o);
+	if (strcmp(r->sk->kind, "Namespace") == 0)
+		kube__namespace_populate(r->k, name);
 done:
 	json_object_put(obj);
 }

@@ -720,6 +720,35 @@ static json_object *endpoints_text(json_object *ep)
 	return out;
 }
 
+/* "<unknown>/80%" per metric target, as kubectl shows without metrics. */
+static json_object *hpa_targets(json_object *hpa)
+{
+	json_object *metrics = ikc_json_path(hpa, "spec.metrics");
+	ikc_buf b = IKC_BUF_INIT(4096);
+	json_object *out;
+	size_t i;
+
+	if (!metrics && ikc_json_path(hpa, "spec.targetCPUUtilizationPercentage"))
+		(void)ikc_buf_printf(&b, "<unknown>/%lld%%",
+				     kube__int(hpa, "spec.targetCPUUtilizationPercentage", 0));
+	for (i = 0; i < kube__len(metrics); i++) {
+		json_object *m = json_object_array_get_idx(metrics, i);
+		const char *type = ikc_json_str(m, "type");
+		json_object *t = ikc_json_path(m, "resource.target");
+		const char *tt = ikc_json_str(t, "type");
+
+		if (type && strcmp(type, "Resource") == 0 && tt &&
+		    strcmp(tt, "Utilization") == 0)
+			(void)ikc_buf_printf(&b, "%s<unknown>/%lld%%", b.len ? ", " : "",
+					     kube__int(t, "averageUtilization", 0));
+		else
+			(void)ikc_buf_printf(&b, "%s<unknown>", b.len ? ", " : "");
+	}
+	out = json_object_new_string(b.ptr && b.len ? b.ptr : "<none>");
+	ikc_buf_dispose(&b);
+	return out;
+}
+
 static json_object *hpa_ref(json_object *hpa)
 {
 	json_object *ref = ikc_json_path(hpa, "spec.scaleTargetRef");
@@ -776,6 +805,9 @@ static void columns_for(const kube_kind *kd, json_object *cols)
 		col(cols, "Up-to-date", "string", 0);
 		col(cols, "Available", "string", 0);
 		col(cols, "Age", "string", 0);
+		col(cols, "Containers", "string", 1);
+		col(cols, "Images", "string", 1);
+		col(cols, "Selector", "string", 1);
 	} else if (strcmp(p, "namespaces") == 0) {
 		col(cols, "Status", "string", 0);
 		col(cols, "Age", "string", 0);
@@ -791,6 +823,7 @@ static void columns_for(const kube_kind *kd, json_object *cols)
 		col(cols, "Age", "string", 0);
 	} else if (strcmp(p, "horizontalpodautoscalers") == 0) {
 		col(cols, "Reference", "string", 0);
+		col(cols, "Targets", "string", 0);
 		col(cols, "MinPods", "string", 0);
 		col(cols, "MaxPods", "string", 0);
 		col(cols, "Replicas", "string", 0);
@@ -879,6 +912,9 @@ static json_object *row_cells(const kube_kind *kd, json_object *o)
 		json_object_array_add(c, jint(o, "status.updatedReplicas"));
 		json_object_array_add(c, jint(o, "status.availableReplicas"));
 		json_object_array_add(c, json_object_new_string(age));
+		json_object_array_add(c, containers_text(o, "name"));
+		json_object_array_add(c, containers_text(o, "image"));
+		json_object_array_add(c, selector_text(o));
 	} else if (strcmp(p, "namespaces") == 0) {
 		json_object_array_add(c, jstr(o, "status.phase", "Active"));
 		json_object_array_add(c, json_object_new_string(age));
@@ -901,6 +937,7 @@ static json_object *row_cells(const kube_kind *kd, json_object *o)
 		json_object_array_add(c, json_object_new_string(age));
 	} else if (strcmp(p, "horizontalpodautoscalers") == 0) {
 		json_object_array_add(c, hpa_ref(o));
+		json_object_array_add(c, hpa_targets(o));
 		json_object_array_add(c, json_object_new_int64(
 						 kube__int(o, "spec.minReplicas", 1)));
 		json_object_array_add(c, jint(o, "spec.maxReplicas"));

@@ -114,6 +114,8 @@ kube_obj **kube__list(struct sim_kube *k, const char *store, const char *ns,
 kube_obj *kube__by_uid(struct sim_kube *k, const char *uid);
 /** Fresh object skeleton's common metadata: uid, creationTimestamp. */
 int kube__stamp(json_object *obj);
+/** What every new namespace gets: its "default" ServiceAccount. */
+void kube__namespace_populate(struct sim_kube *k, const char *ns);
 /** Deletes an object now or marks it (finalizers); handles Orphan. */
 void kube__delete_obj(struct sim_kube *k, kube_obj *o, const char *policy);
 

@@ -482,6 +482,24 @@ static struct sim_kube *alloc_kube(const char *cluster, const char *version)
 	return k;
 }
 
+void kube__namespace_populate(struct sim_kube *k, const char *ns)
+{
+	const kube_kind *kd = kube__kind_by_store("serviceaccounts");
+	json_object *sa, *m;
+
+	if (kube__get(k, "serviceaccounts", ns, "default"))
+		return;
+	sa = json_object_new_object();
+	m = json_object_new_object();
+	json_object_object_add(sa, "kind", json_object_new_string("ServiceAccount"));
+	json_object_object_add(sa, "apiVersion", json_object_new_string("v1"));
+	json_object_object_add(m, "name", json_object_new_string("default"));
+	json_object_object_add(m, "namespace", json_object_new_string(ns));
+	json_object_object_add(sa, "metadata", m);
+	(void)kube__stamp(sa);
+	(void)kube__put(k, kd, sa);
+}
+
 static void add_namespace(struct sim_kube *k, const char *name)
 {
 	json_object *ns = json_object_new_object();
@@ -496,6 +514,7 @@ static void add_namespace(struct sim_kube *k, const char *name)
 	kube__defaults(k, kd, ns);
 	json_object_object_add(ns, "status", kube__initial_status(kd, ns));
 	(void)kube__put(k, kd, ns);
+	kube__namespace_populate(k, name);
 }
 
 /* The API server's own Service, first address of the service range. */

@@ -291,6 +291,10 @@ static void test_sim_kube_api__other_defaults(void **state)
 	assert_string_equal("kubernetes", str(o, "spec.finalizers[0]"));
 	assert_string_equal("Active", str(o, "status.phase"));
 	json_object_put(o);
+	o = call(k, "GET", "/api/v1/namespaces/team/serviceaccounts/default", NULL, NULL, NULL,
+		 &st);
+	assert_int_equal(200, st);
+	json_object_put(o);
 	o = call(k, "GET", "/api/v1/namespaces/team", NULL, NULL, NULL, &st);
 	assert_int_equal(200, st);
 	assert_string_equal("team", json_object_get_string(json_object_object_get(
