@@ -448,6 +448,18 @@ static int nap(double seconds)
 	return 0;
 }
 
+/* Forgets the lock of this handle: stops the keepalive, revokes the lease. */
+static void drop_held(etcd_backend *eb)
+{
+	keeper_stop(eb);
+	if (eb->lease[0])
+		lease_revoke(eb, eb->lease);
+	eb->held[0] = '\0';
+	eb->lease[0] = '\0';
+	eb->lock_rev = 0;
+	eb->lost = 0;
+}
+
 static int eb_lock(ikc_backend *be, const ikc_lock_info *info, double timeout)
 {
 	etcd_backend *eb = (etcd_backend *)be;
@@ -458,12 +470,14 @@ static int eb_lock(ikc_backend *be, const ikc_lock_info *info, double timeout)
 	if (!info || strlen(info->id) != 36)
 		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
 					  "a state lock needs a lock id");
+	if (eb->held[0] && lease_lost(eb))
+		drop_held(eb);            /* expired under us: start afresh */
 	if (eb->held[0]) {
-		if (!strcmp(eb->held, info->id) && !lease_lost(eb))
+		if (!strcmp(eb->held, info->id))
 			return 0;         /* taken with this very id already */
 		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
-			"this handle on %s already holds lock %s", eb->url,
-			eb->held);
+			"this handle on %s already holds lock %s; unlock it "
+			"first", eb->url, eb->held);
 	}
 	for (;;) {
 		double waited, jitter;
@@ -496,18 +510,6 @@ static int eb_lock(ikc_backend *be, const ikc_lock_info *info, double timeout)
 			return error;
 		delay = delay * 2 > POLL_MAX ? POLL_MAX : delay * 2;
 	}
-}
-
-/* Forgets the lock of this handle: stops the keepalive, revokes the lease. */
-static void drop_held(etcd_backend *eb)
-{
-	keeper_stop(eb);
-	if (eb->lease[0])
-		lease_revoke(eb, eb->lease);
-	eb->held[0] = '\0';
-	eb->lease[0] = '\0';
-	eb->lock_rev = 0;
-	eb->lost = 0;
 }
 
 /* Deletes the lock if it is held with `lock_id` (txn comparing the value). */

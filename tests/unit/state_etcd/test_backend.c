@@ -407,6 +407,50 @@ static void test_state_etcd__write_after_losing_lock_refused(void **unused)
 	ikc_backend_free(b);
 }
 
+static void test_state_etcd__expired_lease_stops_the_run(void **unused)
+{
+	char url[400], key[64], hex[32];
+	static char out[1 << 14];
+	ikc_backend *a;
+	ikc_lock_info mine, again;
+	ikc_state *st = NULL;
+	json_object *doc = NULL;
+	long long lease;
+
+	(void)unused;
+	new_url(url, sizeof(url));
+	snprintf(key, sizeof(key), "backend/t%d/lock", prefix_n);
+	a = open_be(url);
+	assert_int_equal(0, ikc_lock_info_self(&mine, "ikc apply"));
+	assert_int_equal(0, ikc_lock_info_self(&again, "ikc apply"));
+	assert_int_equal(0, a->lock(a, &mine, 0));
+	assert_int_equal(0, ikc_state_new(&st, "lease"));
+	assert_int_equal(0, ikc_state_save(a, st));
+
+	/* An operator revokes the lock's lease (as if it had run out). */
+	etcdctl("get", key, "-w", "json", out, sizeof(out));
+	assert_int_equal(0, ikc_json_parse(&doc, out, strlen(out), "etcdctl"));
+	lease = json_object_get_int64(ikc_json_path(doc, "kvs[0].lease"));
+	assert_true(lease != 0);
+	snprintf(hex, sizeof(hex), "%llx", lease);
+	etcdctl("lease", "revoke", hex, NULL, NULL, 0);
+	etcd_sleep(1.5);            /* one keepalive period of the 3 s lease */
+
+	/* The run may not write any more; a fresh lock works again. */
+	assert_int_equal(0, ikc_state_resource_put(st, resource("Service/late", 1, 1)));
+	assert_int_equal(IKC_ELOCKED, ikc_state_save(a, st));
+	assert_non_null(strstr(ikc_error_last(), mine.id));
+	assert_int_equal(0, a->lock(a, &again, 0));
+	assert_int_equal(0, ikc_state_save(a, st));
+	assert_int_equal(0, a->unlock(a, again.id));
+
+	json_object_put(doc);
+	ikc_lock_info_dispose(&mine);
+	ikc_lock_info_dispose(&again);
+	ikc_state_free(st);
+	ikc_backend_free(a);
+}
+
 static void test_state_etcd__foreign_key_is_not_overwritten(void **unused)
 {
 	char url[400], key[64];
@@ -467,6 +511,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_state_etcd__live_holder_keeps_lock_past_ttl),
 		cmocka_unit_test(test_state_etcd__lock_timeout_waits_for_release),
 		cmocka_unit_test(test_state_etcd__write_after_losing_lock_refused),
+		cmocka_unit_test(test_state_etcd__expired_lease_stops_the_run),
 		cmocka_unit_test(test_state_etcd__foreign_key_is_not_overwritten),
 	};
 	int failed;
