@@ -426,6 +426,13 @@ done:
 		memcpy(eb->held, info->id, sizeof(eb->held));
 		memcpy(eb->lease, lease, sizeof(eb->lease));
 		error = keeper_start(eb);
+		if (error < 0) {
+			/* Without renewals the lock would lapse mid-run: give it back
+			 * (revoking the lease deletes the lock key with it). */
+			lease_revoke(eb, lease);
+			eb->held[0] = '\0';
+			eb->lease[0] = '\0';
+		}
 	} else if (t) {
 		lease_revoke(eb, lease);
 	}
