@@ -1554,7 +1554,7 @@ void sim_kube_handle(sim_kube *k, const sim_request *req, sim_response *resp)
 		return;
 	}
 	pthread_mutex_lock(&k->mu);
-	if (!kube__discovery(k, req->path, resp))
+	if (!kube__discovery(k, req, resp))
 		route(k, req, resp);
 	pthread_mutex_unlock(&k->mu);
 	if (!resp->status)

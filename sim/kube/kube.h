@@ -89,7 +89,8 @@ char *kube__api_version(const kube_kind *kd);
  * Answers the discovery and OpenAPI paths (/version, /api, /apis, /openapi).
  * Returns 1 if the path was one of them (resp filled), 0 otherwise.
  */
-int kube__discovery(struct sim_kube *k, const char *path, sim_response *resp);
+int kube__discovery(struct sim_kube *k, const sim_request *req,
+		    sim_response *resp);
 /** Owned meta.k8s.io/v1 Table of `objs` (borrowed) for kubectl get. */
 json_object *kube__table(const kube_kind *kd, json_object **objs, size_t n,
 			 const char *list_rv, int full_objects);

@@ -1190,6 +1190,22 @@ static void test_sim_kube_api__discovery(void **state)
 	assert_int_equal(200, st);
 	assert_non_null(strstr(json_object_to_json_string(o), "Deployment"));
 	json_object_put(o);
+	{
+		sim_response resp;
+
+		send_req(k, "GET", "/openapi/v2", NULL, NULL,
+			 "application/com.github.proto-openapi.spec.v2@v1.0+protobuf", NULL,
+			 &resp);
+		assert_int_equal(200, resp.status);
+		assert_string_equal("application/octet-stream", resp.content_type);
+		assert_int_equal(5, resp.body_len);
+		assert_memory_equal("\x0a\x03" "2.0", resp.body, 5);
+		sim_response_dispose(&resp);
+	}
+	o = call(k, "GET", "/openapi/v2", NULL, NULL, NULL, &st);
+	assert_int_equal(200, st);
+	assert_string_equal("2.0", str(o, "swagger"));
+	json_object_put(o);
 	o = call(k, "GET", "/api/v1/widgets", NULL, NULL, NULL, &st);
 	assert_int_equal(404, st);
 	json_object_put(o);
