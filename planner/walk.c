@@ -1419,6 +1419,25 @@ done:
 	return rc;
 }
 
+/*
+ * The ID `ikc import` takes for a live GKE object: its selfLink from
+ * "projects/" on, in the locations form.  Owned, or NULL.
+ */
+static char *gke_id_of(json_object *live)
+{
+	const char *link = ikc_json_str(live, "selfLink");
+	const char *p = link ? strstr(link, "/projects/") : NULL;
+	const char *z;
+
+	if (!p)
+		return NULL;
+	p++;
+	z = strstr(p, "/zones/");
+	if (!z)
+		return strdup(p);
+	return ikc_asprintf("%.*s/locations/%s", (int)(z - p), p, z + strlen("/zones/"));
+}
+
 int ikc_walk_check_ownership(ikc_provider_env *env, const ikc_stack *st,
 			     ikc_backend *be, ikc_state *state,
 			     json_object *live)
@@ -1452,12 +1471,15 @@ int ikc_walk_check_ownership(ikc_provider_env *env, const ikc_stack *st,
 			adopt = !strcmp(r->kind, "NodePool") && r->cluster &&
 				ikc_state_resource(state, r->cluster);
 		if (!adopt) {
+			char *gid = r->provider == IKC_PROVIDER_GKE ? gke_id_of(lv) : NULL;
+
 			rc = ikc_error_set_code(IKC_ECONFLICT, IKC_ERR_PLAN,
 				"%s already exists but is not managed by this stack; "
 				"ikc will not take it over silently. To manage it, run: "
 				"ikc import %s %s%s%s", r->address, r->address,
 				r->namespace_ ? r->namespace_ : "",
-				r->namespace_ ? "/" : "", r->name);
+				r->namespace_ ? "/" : "", gid ? gid : r->name);
+			free(gid);
 			break;
 		}
 		{

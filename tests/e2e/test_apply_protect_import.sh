@@ -123,4 +123,44 @@ expect_out "0 added, 1 changed, 0 replaced, 0 destroyed"
 	fail "the imported ConfigMap was created again"
 run plan --detailed-exitcode -f "$stack" --state "$state"
 expect_rc 0 "plan after applying the import"
+# --- import of a GKE cluster made outside ikc (straight through the REST API)
+gtoken=$(curl -sS --cacert "$IKC_CA_BUNDLE" -X POST "${IKC_CONTAINER_ENDPOINT}_sim/token" | jq -r .access_token)
+gke() { curl -sS --cacert "$IKC_CA_BUNDLE" -H "Authorization: Bearer $gtoken" -H 'Content-Type: application/json' "$@"; }
+gke -X POST -d '{"cluster": {"name": "legacy", "initialNodeCount": 1}}' \
+	"${IKC_CONTAINER_ENDPOINT}v1/projects/demo-project/locations/us-east1-b/clusters" >/dev/null
+cat >"$work/legacy.yaml" <<'YAML'
+apiVersion: ikc.dev/v1
+kind: Stack
+metadata:
+  name: legacy
+spec:
+  google:
+    project: demo-project
+---
+apiVersion: container.googleapis.com/v1
+kind: Cluster
+metadata:
+  name: legacy
+spec:
+  location: us-east1-b
+  initialNodeCount: 1
+  resourceLabels:
+    team: infra
+YAML
+lstate="file://$work/legacy.json"
+run plan -f "$work/legacy.yaml" --state "$lstate"
+expect_rc 1 "plan with an unmanaged live cluster"
+expect_err "ikc import Cluster/legacy projects/demo-project/locations/us-east1-b/clusters/legacy"
+run import Cluster/legacy projects/demo-project/locations/us-east1-b/clusters/legacy -f "$work/legacy.yaml" --state "$lstate"
+expect_rc 0 "import of the cluster"
+run plan --format json --detailed-exitcode -f "$work/legacy.yaml" --state "$lstate"
+expect_rc 2 "plan after the cluster import"
+jq -e '[.changes[] | select(.action != "no-op")] | length == 1 and .[0].action == "update"
+       and .[0].address == "Cluster/legacy"' <<<"$out" >/dev/null || fail "after import, one update of Cluster/legacy"
+run apply --auto-approve -f "$work/legacy.yaml" --state "$lstate"
+expect_rc 0 "apply after the cluster import"
+[ "$(gke "${IKC_CONTAINER_ENDPOINT}v1/projects/demo-project/locations/us-east1-b/clusters/legacy" | jq -r .resourceLabels.team)" = infra ] ||
+	fail "the imported cluster lacks the label"
+[ "$(sim_get calls | jq '.creates["projects/demo-project/locations/us-east1-b/clusters/legacy"]')" = 1 ] ||
+	fail "the imported cluster was created again"
 finish
