@@ -16,7 +16,7 @@ if kill -0 "$pid" 2>/dev/null; then
   exit 1
 fi
 rm -f "$KC_DIR/sim.pid"
-if grep -q "ERROR: AddressSanitizer\|runtime error:" "$KC_DIR/sim/sim.log"; then
+if grep -q "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" "$KC_DIR/sim/sim.log"; then
   echo "sanitizer report in the sim's log:"
   cat "$KC_DIR/sim/sim.log"
   exit 1
