@@ -509,8 +509,6 @@ static void test_state_file__urls(void **state)
 	ikc_state_free(st);
 
 	be = NULL;
-	assert_int_equal(IKC_EINVALID, ikc_backend_open(&be, "etcd://127.0.0.1:2379/ikc", NULL));
-	assert_string_equal("etcd:// state is not supported yet", ikc_error_last());
 	assert_int_equal(IKC_EINVALID, ikc_backend_open(&be, "s3://bucket/key", NULL));
 	assert_non_null(strstr(ikc_error_last(), "file://PATH"));
 	assert_int_equal(IKC_EINVALID, ikc_backend_open(&be, "state.json", NULL));
