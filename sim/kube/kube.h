@@ -83,7 +83,7 @@ const kube_kind *kube__kind_find(const char *group, const char *version,
 const kube_kind *kube__kind_by_store(const char *store);
 /** The storage kind for a Kind name ("Pod"), or NULL. */
 const kube_kind *kube__kind_by_kind(const char *kind);
-/** "v1" or "apps/v1" for a kind (static buffer per kind not needed: owned). */
+/** The apiVersion of a kind, "v1" or "apps/v1"; owned. */
 char *kube__api_version(const kube_kind *kd);
 /**
  * Answers the discovery and OpenAPI paths (/version, /api, /apis, /openapi).
@@ -102,8 +102,10 @@ kube_obj *kube__get(struct sim_kube *k, const char *store, const char *ns,
 		    const char *name);
 /**
  * Stores `obj` (owned) as a new version: bumps resourceVersion, refreshes
- * the cache, records a watch event.  Creates the entry when missing.
- * Returns the entry, or NULL on OOM (obj is put).
+ * the cache, records a watch event.  Creates the entry when missing.  The
+ * entry keeps its address across versions, so borrowed kube_obj pointers
+ * stay valid (strings borrowed from the old json do not).  Takes `obj` in
+ * every case; returns the entry, or NULL on OOM.
  */
 kube_obj *kube__put(struct sim_kube *k, const kube_kind *kd, json_object *obj);
 /** Removes an entry, recording a DELETED event. */
