@@ -58,6 +58,7 @@ int ikc_cmd_drift(struct ikc_cli *cli);
 int ikc_cmd_show(struct ikc_cli *cli);
 int ikc_cmd_output(struct ikc_cli *cli);
 int ikc_cmd_state(struct ikc_cli *cli);
+int ikc_cmd_state_migrate(struct ikc_cli *cli);
 int ikc_cmd_force_unlock(struct ikc_cli *cli);
 int ikc_cmd_apply(struct ikc_cli *cli);
 int ikc_cmd_destroy(struct ikc_cli *cli);

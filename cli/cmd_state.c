@@ -284,9 +284,11 @@ int ikc_cmd_state(struct ikc_cli *cli)
 	size_t want = sub && (!strcmp(sub, "show") || !strcmp(sub, "rm") ||
 			      !strcmp(sub, "push")) ? 2 : 1;
 
+	if (sub && !strcmp(sub, "migrate"))
+		return ikc_cmd_state_migrate(cli);
 	if (!sub || (strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "rm") &&
 		     strcmp(sub, "pull") && strcmp(sub, "push"))) {
-		ikc_cli_error("usage: ikc state list | show ADDRESS | rm ADDRESS | pull | push FILE");
+		ikc_cli_error("usage: ikc state list | show ADDRESS | rm ADDRESS | pull | push FILE | migrate --to URL");
 		return IKC_EXIT_ERROR;
 	}
 	if (cli->nargs != want) {

@@ -59,8 +59,8 @@ struct ikc_backend {
 
 /**
  * Opens the backend for a state URL: file://PATH (PATH relative to
- * `base_dir` when not absolute) or etcd://... (IKC_EINVALID until
- * implemented).  A bad URL is IKC_EINVALID with a clear message.
+ * `base_dir` when not absolute), etcd://HOST:PORT[,HOST:PORT...]/PREFIX or
+ * etcds://... (state/etcd/).  A bad URL is IKC_EINVALID with a clear message.
  */
 int ikc_backend_open(ikc_backend **out, const char *url, const char *base_dir);
 void ikc_backend_free(ikc_backend *be);
