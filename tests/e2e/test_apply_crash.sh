@@ -66,4 +66,35 @@ jq -e '(.journal // []) | length == 0' "$statefile" >/dev/null || fail "the jour
 
 run plan --detailed-exitcode -f "$stack" --state "$state"
 expect_rc 0 "plan after the resumed apply is empty"
+# --- kill -9 after the create was sent but before its operation was noted:
+# the journal names the create without an operation; the next apply must
+# still wait for the cluster to be ready before building on it
+sed 's/nginx-asia/nginx-eu/g' "$src/examples/nginx-asia/ikc.yaml" >"$work/eu.yaml"
+eufile="$work/eu.json"
+curl -sS --cacert "$IKC_CA_BUNDLE" -X POST \
+	-d '{"spec": "slow:ms=1500:nth=1:route=POST /v1/projects/*/clusters"}' \
+	"${IKC_CONTAINER_ENDPOINT}_sim/faults" >/dev/null || fail "cannot add the slow fault"
+"$IKC" apply --auto-approve -f "$work/eu.yaml" --state "file://$eufile" >"$work/first.out" 2>"$work/first.err" &
+first=$!
+for _ in $(seq 1 100); do
+	jq -e '.journal[]? | select(.address == "Cluster/nginx-eu")' "$eufile" >/dev/null 2>&1 && break
+	sleep 0.05
+done
+sleep 0.3
+kill -9 "$first"
+wait "$first" 2>/dev/null
+first=
+jq -e '.journal[] | select(.address == "Cluster/nginx-eu") | .operation == null' "$eufile" >/dev/null ||
+	fail "the journal should hold the cluster create without an operation"
+for _ in $(seq 1 100); do
+	[ "$(sim_get world | jq '[.clusters[] | select(.name == "nginx-eu")] | length')" = 1 ] && break
+	sleep 0.05
+done
+run apply --auto-approve -f "$work/eu.yaml" --state "file://$eufile"
+expect_rc 0 "apply after a kill before the operation was journaled"
+expect_out "Apply complete: 2 added, 0 changed, 0 replaced, 0 destroyed."
+[ "$(sim_get calls | jq '.creates["projects/demo-project/locations/asia-east1-a/clusters/nginx-eu"]')" = 1 ] ||
+	fail "nginx-eu was not created exactly once"
+run plan --detailed-exitcode -f "$work/eu.yaml" --state "file://$eufile"
+expect_rc 0 "plan after the second resumed apply is empty"
 finish
