@@ -10,6 +10,7 @@
 #include "util/buf.h"
 #include "util/errors.h"
 #include "util/fs.h"
+#include "util/log.h"
 #include "util/str.h"
 
 /* The last libgit2 message, or a fallback. */
@@ -40,7 +41,7 @@ static void trust_ca_bundle(void)
  * stay NULL) gets the remote's default branch as a local ref name.
  */
 static int fetch_url(git_repository **out, char **head_out, const char *url,
-		     const char *cache_dir)
+		     const char *shown, const char *cache_dir)
 {
 	static char spec_heads[] = "+refs/heads/*:refs/remotes/origin/*";
 	static char spec_tags[] = "+refs/tags/*:refs/tags/*";
@@ -84,13 +85,13 @@ static int fetch_url(git_repository **out, char **head_out, const char *url,
 	ro.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
 	if (git_remote_create_with_opts(&remote, url, &ro) < 0) {
 		error = ikc_error_set_code(IKC_ENOTFOUND, IKC_ERR_GIT,
-					   "git repository %s: %s", url, git_msg());
+					   "git repository %s: %s", shown, git_msg());
 		goto cleanup;
 	}
 	fo.prune = GIT_FETCH_PRUNE;
 	if (git_remote_fetch(remote, &refspecs, &fo, NULL) < 0) {
 		error = ikc_error_set_code(IKC_ENOTFOUND, IKC_ERR_GIT,
-					   "cannot fetch git repository %s: %s", url, git_msg());
+					   "cannot fetch git repository %s: %s", shown, git_msg());
 		goto cleanup;
 	}
 	if (git_remote_default_branch(&def, remote) == 0 && def.ptr &&
@@ -109,6 +110,32 @@ cleanup:
 	}
 	free(dir);
 	return error;
+}
+
+/*
+ * The URL as shown in messages and recorded in plans and the state: without
+ * its user:password@ part (a token there is registered for redaction too).
+ */
+static char *public_url(const char *url)
+{
+	const char *host = strstr(url, "://"), *at, *slash, *colon;
+	char *secret;
+
+	if (!host)
+		return strdup(url);
+	host += 3;
+	slash = strchr(host, '/');
+	at = memchr(host, '@', slash ? (size_t)(slash - host) : strlen(host));
+	if (!at)
+		return strdup(url);
+	colon = memchr(host, ':', (size_t)(at - host));
+	if (colon) {
+		secret = ikc_asprintf("%.*s", (int)(at - colon - 1), colon + 1);
+		if (secret)
+			ikc_redact_register(secret);
+		free(secret);
+	}
+	return ikc_asprintf("%.*s%s", (int)(host - url), url, at + 1);
 }
 
 /* Resolves REF to a commit; in a fetched cache, branch and tag names too. */
@@ -218,6 +245,7 @@ int ikc_stack_load_git(ikc_stack **out, ikc_diags *diags, const char *repo_ref,
 	git_commit *commit = NULL;
 	ikc_buf data = IKC_BUF_INIT(IKC_STACK_FILE_MAX + 1);
 	char *repo_name = NULL, *fetched_head = NULL, *dir = NULL, *display = NULL;
+	char *shown = NULL;
 	const char *hash, *ref = "HEAD";
 	char hex[GIT_OID_HEXSZ + 1];
 	int error = 0;
@@ -248,8 +276,13 @@ int ikc_stack_load_git(ikc_stack **out, ikc_diags *diags, const char *repo_ref,
 					   "not \"%s\"", path);
 		goto cleanup;
 	}
+	shown = public_url(repo_name);
+	if (!shown) {
+		error = ikc_error_oom();
+		goto cleanup;
+	}
 	if (is_url(repo_name)) {
-		error = fetch_url(&repo, &fetched_head, repo_name, cache_dir);
+		error = fetch_url(&repo, &fetched_head, repo_name, shown, cache_dir);
 		if (error)
 			goto cleanup;
 	} else if (git_repository_open_ext(&repo, repo_name,
@@ -258,15 +291,15 @@ int ikc_stack_load_git(ikc_stack **out, ikc_diags *diags, const char *repo_ref,
 					   "no git repository at %s: %s", repo_name, git_msg());
 		goto cleanup;
 	}
-	error = resolve_commit(&commit, repo, ref, fetched_head, repo_name);
+	error = resolve_commit(&commit, repo, ref, fetched_head, shown);
 	if (error)
 		goto cleanup;
 	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
-	error = read_blob(&data, repo, commit, path, repo_name, ref, hex);
+	error = read_blob(&data, repo, commit, path, shown, ref, hex);
 	if (error)
 		goto cleanup;
 	dir = base_dir(repo, is_url(repo_name), path);
-	display = ikc_asprintf("%s#%s:%s", repo_name, ref, path);
+	display = ikc_asprintf("%s#%s:%s", shown, ref, path);
 	if (!dir || !display) {
 		error = ikc_error_oom();
 		goto cleanup;
@@ -287,6 +320,7 @@ cleanup:
 	git_commit_free(commit);
 	git_repository_free(repo);
 	free(repo_name);
+	free(shown);
 	free(fetched_head);
 	free(dir);
 	free(display);

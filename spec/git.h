@@ -18,6 +18,10 @@
  * `cache_dir`/git/ (created when missing) and REF is then looked up among
  * the fetched branches and tags.
  *
+ * A user:password@ part of a URL is used to fetch, but never shown: it is
+ * left out of messages and of the stack's file name, and the password is
+ * registered for redaction.
+ *
  * The stack gets git_commit (40 hex digits) and git_ref (REF as given, or
  * "HEAD").  Its `file` reads "REPO#REF:PATH" in messages; relative paths in
  * it start at the folder of PATH in the repository's work tree for a local

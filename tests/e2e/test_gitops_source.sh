@@ -65,6 +65,12 @@ run plan --refresh=false --git "file://$work/nothing" -f stacks/prod.yaml --stat
 expect_rc 1 "unknown URL"
 expect_err "cannot fetch git repository file://$work/nothing"
 
+# a password in a URL is used, never shown
+run plan --refresh=false --git "file://bob:tok-5ec7e7-canary@localhost$work/nothing#main" -f stacks/prod.yaml --state "$state"
+expect_rc 1 "unknown URL with a password"
+expect_err "cannot fetch git repository file://localhost$work/nothing"
+grep -q "tok-5ec7e7-canary" "$work/err" && fail "the URL's password was printed"
+
 # a stack file error is positioned inside the revision
 printf 'apiVersion: ikc.dev/v1\nkind: Stack\nmetadata: {name: x}\nspec: {bogus: 1}\n' >"$repo/bad.yaml"
 git -C "$repo" add bad.yaml && git -C "$repo" commit -qm bad
