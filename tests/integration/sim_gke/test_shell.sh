@@ -20,6 +20,19 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$IKC_CA_BUNDLE" \
 code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$IKC_CA_BUNDLE" \
        "${IKC_CONTAINER_ENDPOINT}v1/projects/p/locations/-/clusters")
 [ "$code" = 401 ] || { echo "no token answered $code"; exit 1; }
+# A bad rule through the admin endpoint is refused with the reason.
+out=$(curl -s -w ' %{http_code}' --cacert "$IKC_CA_BUNDLE" -X POST \
+      -d '{"spec":"teapot:nth=1"}' "${IKC_CONTAINER_ENDPOINT}_sim/faults")
+case "$out" in
+  *"unknown kind"*" 400") ;;
+  *) echo "bad fault rule answered: $out"; exit 1 ;;
+esac
 sim_stop
 [ ! -e "$dir/ready" ] || { echo "ready left behind"; exit 1; }
+# ...and on the command line the sim does not start.
+bin=${IKC_SIM_BIN:-${IKC_BUILD_DIR:-build}/sim/ikc-sim}
+if "$bin" serve --dir "$dir/bad" --faults "503:rate=2" 2>"$dir/bad.err"; then
+  echo "a bad --faults spec was accepted"; exit 1
+fi
+grep -q "bad value for 'rate'" "$dir/bad.err" || { cat "$dir/bad.err"; exit 1; }
 echo "sim.sh ok"
