@@ -133,9 +133,11 @@ int ikc_plan_render_markdown(ikc_buf *out, const ikc_plan *plan);
 
 /*
  * Saved plan files (planner/planfile.c): `ikc plan --out FILE` then
- * `ikc apply FILE`.  Unlike the public JSON, the file keeps Secret data and
- * unknown markers as they are, so write it 0600.  Whether it still fits
- * (lineage, serial, stack digest) is for the caller to check.
+ * `ikc apply FILE`.  Unlike the public JSON, the file keeps unknown markers
+ * as they are; sensitive values (Secret data, masterAuth) are stored only as
+ * salted hashes, since apply takes values from the stack file.  Write it
+ * 0600 all the same.  Whether it still fits (lineage, serial, stack digest,
+ * live versions) is for the caller to check.
  */
 /**
  * A short text that changes whenever a live object changes: its Kubernetes

@@ -5,16 +5,18 @@
 #include <string.h>
 
 #include "planner/diff.h"
+#include "planner/secret.h"
 #include "util/digest.h"
 #include "util/errors.h"
 #include "util/json.h"
 #include "util/str.h"
 
 /*
- * The file is JSON, like the public plan, but keeps what apply needs and
- * the public form hides: Secret data unmasked and unknown values as the
- * internal marker.  It is not a public interface; "ikc_plan_file" carries
- * its version.
+ * The file is JSON, like the public plan, but keeps unknown values as the
+ * internal marker.  Sensitive values (Secret data, masterAuth) are stored
+ * as hashes under a salt of this file: apply takes every value from the
+ * stack file, whose digest the plan records.  It is not a public interface;
+ * "ikc_plan_file" carries its version.
  */
 #define PLAN_FILE_VERSION 1
 
@@ -98,7 +100,34 @@ static int put_copy(json_object *o, const char *key, json_object *v)
 	return 0;
 }
 
-static int save_fields(json_object *o, const ikc_field_change *f, size_t n)
+/*
+ * A sensitive value as the file keeps it: a hash under a salt used for
+ * this file only (apply takes values from the stack file, whose digest the
+ * plan records, so the file needs none).
+ */
+static int put_masked(json_object *o, const char *key, json_object *v,
+		      const char *salt)
+{
+	json_object *c = NULL, *wrap;
+	int error;
+
+	if (!v)
+		return put_copy(o, key, NULL);
+	wrap = json_object_new_object();
+	if (!wrap)
+		return ikc_error_oom();
+	c = ikc_json_copy(v);
+	error = c ? ikc_json_add(wrap, "data", c) : ikc_error_oom();
+	if (!error)
+		error = ikc_secret_hash_values(wrap, "Secret", salt);
+	if (!error)
+		error = put_copy(o, key, json_object_object_get(wrap, "data"));
+	json_object_put(wrap);
+	return error;
+}
+
+static int save_fields(json_object *o, const ikc_field_change *f, size_t n,
+		       const char *kind, const char *salt)
 {
 	json_object *arr = json_object_new_array();
 	size_t i;
@@ -114,10 +143,16 @@ static int save_fields(json_object *o, const ikc_field_change *f, size_t n)
 			break;
 		}
 		error = put_str(e, "path", f[i].path);
-		if (!error)
-			error = put_copy(e, "before", f[i].before);
-		if (!error)
-			error = put_copy(e, "after", f[i].after);
+		if (!error && ikc_secret_path(kind, f[i].path)) {
+			error = put_masked(e, "before", f[i].before, salt);
+			if (!error)
+				error = put_masked(e, "after", f[i].after, salt);
+		} else {
+			if (!error)
+				error = put_copy(e, "before", f[i].before);
+			if (!error)
+				error = put_copy(e, "after", f[i].after);
+		}
 		if (!error)
 			error = ikc_json_add(e, "forces_replacement",
 					     json_object_new_boolean(f[i].forces_replacement));
@@ -134,7 +169,26 @@ static int save_fields(json_object *o, const ikc_field_change *f, size_t n)
 	return ikc_json_add(o, "fields", arr);
 }
 
-static int save_change(json_object *arr, const ikc_change *ch)
+/* A copy of a whole value with its sensitive parts hashed. */
+static int put_value_masked(json_object *o, const char *key, json_object *v,
+			    const char *kind, const char *salt)
+{
+	json_object *c;
+	int error;
+
+	if (!v || !ikc_secret_kind(kind))
+		return put_copy(o, key, v);
+	c = ikc_json_copy(v);
+	if (!c)
+		return ikc_error_oom();
+	error = ikc_secret_hash_values(c, kind, salt);
+	if (!error)
+		error = put_copy(o, key, c);
+	json_object_put(c);
+	return error;
+}
+
+static int save_change(json_object *arr, const ikc_change *ch, const char *salt)
 {
 	json_object *o = json_object_new_object(), *rp = NULL;
 	size_t i;
@@ -153,11 +207,11 @@ static int save_change(json_object *arr, const ikc_change *ch)
 	if (!error)
 		error = put_str(o, "action", ikc_action_name(ch->action));
 	if (!error)
-		error = put_copy(o, "before", ch->before);
+		error = put_value_masked(o, "before", ch->before, ch->kind, salt);
 	if (!error)
-		error = put_copy(o, "after", ch->after);
+		error = put_value_masked(o, "after", ch->after, ch->kind, salt);
 	if (!error)
-		error = save_fields(o, ch->fields, ch->nfields);
+		error = save_fields(o, ch->fields, ch->nfields, ch->kind, salt);
 	if (!error) {
 		rp = json_object_new_array();
 		if (!rp)
@@ -179,7 +233,8 @@ static int save_change(json_object *arr, const ikc_change *ch)
 	return ikc_json_append(arr, o);
 }
 
-static int save_drift(json_object *arr, const ikc_drift *d)
+static int save_drift(json_object *arr, const ikc_drift *d, const char *kind,
+		      const char *salt)
 {
 	json_object *o = json_object_new_object();
 	int error;
@@ -190,7 +245,7 @@ static int save_drift(json_object *arr, const ikc_drift *d)
 	if (!error)
 		error = ikc_json_add(o, "gone", json_object_new_boolean(d->gone));
 	if (!error)
-		error = save_fields(o, d->fields, d->nfields);
+		error = save_fields(o, d->fields, d->nfields, kind, salt);
 	if (error) {
 		json_object_put(o);
 		return error;
@@ -251,6 +306,7 @@ static int add_checksum(json_object **root)
 
 int ikc_plan_save(ikc_buf *out, const ikc_plan *plan)
 {
+	char salt[33];
 	json_object *root = json_object_new_object();
 	json_object *changes = NULL, *drift = NULL;
 	size_t i;
@@ -284,10 +340,15 @@ int ikc_plan_save(ikc_buf *out, const ikc_plan *plan)
 		if (!changes || !drift)
 			error = ikc_error_oom();
 	}
+	if (!error)
+		error = ikc_secret_salt(salt);
 	for (i = 0; i < plan->nchanges && !error; i++)
-		error = save_change(changes, &plan->changes[i]);
-	for (i = 0; i < plan->ndrift && !error; i++)
-		error = save_drift(drift, &plan->drift[i]);
+		error = save_change(changes, &plan->changes[i], salt);
+	for (i = 0; i < plan->ndrift && !error; i++) {
+		const ikc_change *ch = ikc_plan_find(plan, plan->drift[i].address);
+
+		error = save_drift(drift, &plan->drift[i], ch ? ch->kind : NULL, salt);
+	}
 	if (!error) {
 		error = ikc_json_add(root, "changes", changes);
 		changes = NULL;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "planner/diff.h"
+#include "planner/secret.h"
 #include "util/buf.h"
 #include "util/errors.h"
 #include "util/json.h"
@@ -19,33 +20,10 @@
 
 /* ---- values ---- */
 
-/* masterAuth (at the top or under spec) and anything in it but the CA. */
-static int master_auth_path(const char *path)
-{
-	const char *rest;
-
-	if (!strncmp(path, "spec.", 5))
-		path += 5;
-	if (strncmp(path, "masterAuth", 10) || (path[10] && path[10] != '.'))
-		return 0;
-	rest = path[10] ? path + 11 : "";
-	return strcmp(rest, "clusterCaCertificate") != 0;
-}
-
-/*
- * Secrets never leave: Secret data/stringData values and a Cluster's
- * masterAuth (but its CA certificate) are shown masked.
- */
+/* Secrets never leave: see ikc_secret_path. */
 static int sensitive_path(const char *kind, const char *path)
 {
-	if (!kind || !path)
-		return 0;
-	if (!strcmp(kind, "Cluster"))
-		return master_auth_path(path);
-	if (strcmp(kind, "Secret"))
-		return 0;
-	return !strncmp(path, "data.", 5) || !strcmp(path, "data") ||
-	       !strncmp(path, "stringData.", 11) || !strcmp(path, "stringData");
+	return ikc_secret_path(kind, path);
 }
 
 static int put_value(ikc_buf *out, json_object *v)

@@ -16,6 +16,31 @@ int ikc_secret_kind(const char *kind)
 	return kind && (!strcmp(kind, "Secret") || !strcmp(kind, "Cluster"));
 }
 
+/* masterAuth (at the top or under spec) and anything in it but the CA. */
+static int master_auth_path(const char *path)
+{
+	const char *rest;
+
+	if (!strncmp(path, "spec.", 5))
+		path += 5;
+	if (strncmp(path, "masterAuth", 10) || (path[10] && path[10] != '.'))
+		return 0;
+	rest = path[10] ? path + 11 : "";
+	return strcmp(rest, "clusterCaCertificate") != 0;
+}
+
+int ikc_secret_path(const char *kind, const char *path)
+{
+	if (!kind || !path)
+		return 0;
+	if (!strcmp(kind, "Cluster"))
+		return master_auth_path(path);
+	if (strcmp(kind, "Secret"))
+		return 0;
+	return !strncmp(path, "data.", 5) || !strcmp(path, "data") ||
+	       !strncmp(path, "stringData.", 11) || !strcmp(path, "stringData");
+}
+
 int ikc_secret_salt(char out[33])
 {
 	unsigned char raw[16];

@@ -24,6 +24,14 @@ int ikc_secret_salt(char out[33]);
  */
 int ikc_secret_hash_values(json_object *obj, const char *kind, const char *salt);
 
+/**
+ * 1 if the field at `path` (dotted, as in plans) of a value of kind `kind`
+ * is sensitive: a Secret's data and stringData (and what is in them), a
+ * Cluster's masterAuth (at the top or under spec) but its
+ * clusterCaCertificate.
+ */
+int ikc_secret_path(const char *kind, const char *path);
+
 /** 1 if values of this kind have sensitive parts (Secret, Cluster). */
 int ikc_secret_kind(const char *kind);
 

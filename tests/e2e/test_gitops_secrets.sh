@@ -106,9 +106,9 @@ run show -f "$stack" --state "$state"; keep
 run show -f "$stack" --state "$state" --format json; keep
 run output -f "$stack" --state "$state" --format json; keep
 
-# the canaries appear nowhere (the saved plan file itself keeps them for apply, 0600)
+# the canaries appear nowhere, saved plan file included
 leaks=$(grep -rlF -e "$canary1" -e "$canary2" -e "$b1" -e "$b2" -e "$token" \
-  "$work/outs" "$work/state" 2>/dev/null)
+  "$work/outs" "$work/state" "$work/secret.plan" 2>/dev/null)
 [ -z "$leaks" ] || fail "a secret appears in: $leaks"
 ls "$work/state" | grep -q . || fail "no state files to look at"
 finish

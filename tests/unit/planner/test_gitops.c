@@ -82,6 +82,9 @@ static void test_planner_gitops__plan_file(void **state)
 	assert_int_equal(0, ikc_plan_set_versions(plan, live));
 	assert_int_equal(0, ikc_plan_save(&file, plan));
 	assert_non_null(strstr(file.ptr, "\"checksum\":"));
+	/* the Secret's value is not in the file (apply reads it from the stack file) */
+	assert_null(strstr(file.ptr, "c2VjcmV0"));
+	assert_non_null(strstr(file.ptr, IKC_SECRET_HASH_PREFIX));
 	assert_int_equal(0, ikc_plan_load(&back, file.ptr, file.len));
 	assert_string_equal("main", back->git_ref);
 	assert_string_equal(plan->git_commit, back->git_commit);
