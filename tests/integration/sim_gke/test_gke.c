@@ -724,6 +724,40 @@ static void test_sim_gke_restart__world_survives(void **state)
 	sim_down();
 }
 
+static void test_sim_gke_restart__running_operation_resumes(void **state)
+{
+	char dir[PATH_MAX], *op;
+	struct resp r;
+	json_object *done;
+
+	(void)state;
+	/* At speed 40 a create takes 4.5 s: stop the sim while it runs. */
+	sim_up("--speed 40");
+	op = create_cluster("{\"cluster\":{\"name\":\"mid\",\"initialNodeCount\":1}}");
+	usleep(300 * 1000);
+	snprintf(dir, sizeof(dir), "%s", g_sim.dir);
+	assert_int_equal(simproc_terminate(&g_sim), 0);
+	assert_int_equal(simproc_start_in(&g_sim, dir, "--speed 40"), 0);
+	g_sim.own_dir = 1;
+	http(&r, "GET", gke_url("operations/%s", op), g_sim.ca, g_token, NULL,
+	     NULL);
+	assert_int_equal(r.status, 200);
+	assert_string_not_equal(jstr(r.json, "status"), "DONE");
+	resp_free(&r);
+	/* Still one operation at a time after the restart. */
+	http(&r, "DELETE", gke_url("clusters/mid"), g_sim.ca, g_token, NULL, NULL);
+	assert_int_equal(r.status, 400);
+	resp_free(&r);
+	done = wait_op(op);
+	assert_null(jget(done, "statusMessage"));
+	json_object_put(done);
+	http(&r, "GET", gke_url("clusters/mid"), g_sim.ca, g_token, NULL, NULL);
+	assert_string_equal(jstr(r.json, "status"), "RUNNING");
+	resp_free(&r);
+	free(op);
+	sim_down();
+}
+
 /* ---- faults and the admin endpoint ---- */
 
 static long calls_of(const char *route)
@@ -1052,6 +1086,7 @@ int main(int argc, char **argv)
 	};
 	const struct CMUnitTest restart[] = {
 		cmocka_unit_test(test_sim_gke_restart__world_survives),
+		cmocka_unit_test(test_sim_gke_restart__running_operation_resumes),
 	};
 	const struct CMUnitTest api[] = {
 		cmocka_unit_test(test_sim_gke_api__labels_update_cancel_legacy),
