@@ -9,6 +9,7 @@
 #include "cli/run.h"
 #include "cli/saved.h"
 #include "cli/session.h"
+#include "planner/secret.h"
 #include "util/clock.h"
 #include "util/errors.h"
 #include "util/fs.h"
@@ -123,6 +124,61 @@ static int check_versions(const ikc_plan *plan, json_object *live, const char *p
 	return 0;
 }
 
+/*
+ * Apply takes values from the stack file, so the plan of it now (same file,
+ * same state, same live objects) must make the same changes: anything else
+ * means --var or ${env.…} inputs differ from when the plan was made.
+ */
+static int check_same_changes(const ikc_plan *plan, const struct ikc_session *s,
+			      json_object *live, const char *path)
+{
+	ikc_diags diags = IKC_DIAGS_INIT;
+	ikc_plan_input in;
+	ikc_plan *now = NULL;
+	size_t i, differ = 0;
+
+	memset(&in, 0, sizeof(in));
+	in.stack = s->stack;
+	in.prior = s->state;
+	in.live = live;
+	in.destroy = plan->destroy;
+	if (ikc_plan_build(&now, &diags, &in) < 0) {
+		ikc_diags_sort(&diags);
+		if (diags.count)
+			ikc_cli_print_diags(&diags);
+		else
+			ikc_cli_fail();
+		ikc_diags_dispose(&diags);
+		return IKC_EXIT_ERROR;
+	}
+	ikc_diags_dispose(&diags);
+	for (i = 0; i < plan->nchanges; i++) {
+		const ikc_change *was = &plan->changes[i];
+		const ikc_change *is = ikc_plan_find(now, was->address);
+
+		if (was->action == IKC_ACTION_NOOP)
+			continue;
+		if (!is || is->action != was->action) {
+			ikc_cli_error("%s: the plan says %s, the stack file now says %s",
+				      was->address, ikc_action_name(was->action),
+				      is ? ikc_action_name(is->action) : "nothing");
+			differ++;
+		} else if (!ikc_secret_kind(was->kind) &&
+			   !ikc_json_equal_loose(was->after, is->after)) {
+			ikc_cli_error("%s: the values to apply differ from the plan's "
+				      "(other --var or environment values?)", was->address);
+			differ++;
+		}
+	}
+	ikc_plan_free(now);
+	if (differ) {
+		ikc_cli_error("%s no longer matches what the stack file asks for; make a new plan",
+			      path);
+		return IKC_EXIT_ERROR;
+	}
+	return 0;
+}
+
 static void print_outputs(const ikc_state *st)
 {
 	json_object *outs = ikc_state_outputs(st);
@@ -177,6 +233,9 @@ int ikc_cmd_apply_saved(struct ikc_cli *cli)
 		goto done;
 	}
 	rc = check_versions(plan, r.live, path);
+	if (rc)
+		goto done;
+	rc = check_same_changes(plan, &s, r.live, path);
 	if (rc)
 		goto done;
 	if (ikc_plan_render_text(&out, plan, cli->color) < 0) {

@@ -120,12 +120,28 @@ expect_out "Apply complete: 0 added, 1 changed, 0 replaced, 0 destroyed."
 run state pull --state "$state" -f "$stack"
 jq -e --arg c "$c3" '.source.git_commit == $c' <<<"$out" >/dev/null || fail "state source names the third commit"
 
+# --- refused when --var gives other values than when the plan was made
+sed -i 's/image: nginx$/image: ${var.image}/' "$stack"
+sed -i '0,/^spec:$/s//spec:\n  variables:\n    image: nginx/' "$stack"
+git -C "$repo" commit -qam "image as a variable"
+run plan --git "$repo#main" -f ikc.yaml --state "$state" --var image=nginx:1.25 --out "$work/p4.plan"
+expect_rc 0 "plan with --var"
+expect_out "nginx:1.25"
+run apply "$work/p4.plan" --git "$repo#main" -f ikc.yaml --state "$state"
+expect_rc 1 "saved plan applied without its --var"
+expect_err "ReplicationController/nginx: the plan says update, the stack file now says no-op"
+expect_err "p4.plan no longer matches what the stack file asks for"
+run apply "$work/p4.plan" --git "$repo#main" -f ikc.yaml --state "$state" --var image=nginx:1.25
+expect_rc 0 "saved plan applied with its --var"
+[ "$("$kubectl" get rc nginx -o 'jsonpath={.spec.template.spec.containers[0].image}')" = nginx:1.25 ] \
+  || fail "image not nginx:1.25 after the saved plan"
+
 # --- drift for cron: exit codes and Prometheus metrics
-run drift --git "$repo#main" -f ikc.yaml --state "$state" --detailed-exitcode --metrics-file "$work/ikc.prom"
+run drift --git "$repo#main" -f ikc.yaml --state "$state" --var image=nginx:1.25 --detailed-exitcode --metrics-file "$work/ikc.prom"
 expect_rc 0 "no drift"
 grep -qE '^ikc_drift_resources\{stack="nginx-asia",command="drift"\} 0$' "$work/ikc.prom" || fail "metrics: 0 drifted"
 "$kubectl" scale rc nginx --replicas=6 >/dev/null || fail "kubectl scale"
-run drift --git "$repo#main" -f ikc.yaml --state "$state" --detailed-exitcode --metrics-file "$work/ikc.prom" --format json
+run drift --git "$repo#main" -f ikc.yaml --state "$state" --var image=nginx:1.25 --detailed-exitcode --metrics-file "$work/ikc.prom" --format json
 expect_rc 2 "drift after kubectl scale"
 jq -e '.format_version and (.drift | length == 1) and .drift[0].address == "ReplicationController/nginx"' <<<"$out" >/dev/null \
   || fail "drift json"
@@ -135,7 +151,7 @@ grep -qE '^ikc_last_run_timestamp_seconds\{stack="nginx-asia",command="drift"\} 
 grep -qE '^ikc_run_duration_seconds\{stack="nginx-asia",command="drift"\} [0-9.e+-]+$' "$work/ikc.prom" || fail "metrics: duration"
 grep -q '^# TYPE ikc_drift_resources gauge$' "$work/ikc.prom" || fail "metrics: TYPE line"
 ls "$work" | grep -q 'ikc.prom.tmp' && fail "a temporary metrics file was left"
-run plan --git "$repo#main" -f ikc.yaml --state "$state" --detailed-exitcode --format markdown
+run plan --git "$repo#main" -f ikc.yaml --state "$state" --var image=nginx:1.25 --detailed-exitcode --format markdown
 expect_rc 2 "plan with drift, markdown"
 expect_out "**Drift:** 1 resource changed outside ikc since the last apply: \`ReplicationController/nginx\`."
 run drift --git "$repo#main" -f ikc.yaml --state "$work/nope/../../nowhere/state.json" --metrics-file "$work/fail.prom"
