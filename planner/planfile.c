@@ -24,18 +24,19 @@
 
 int ikc_plan_version_marker(char **out, json_object *live_value)
 {
-	const char *v = ikc_json_str(ikc_json_path(live_value, "metadata"),
-				     "resourceVersion");
+	const char *rv = ikc_json_str(ikc_json_path(live_value, "metadata"),
+				      "resourceVersion");
+	const char *etag = ikc_json_str(live_value, "etag");
 	ikc_buf canon = IKC_BUF_INIT(0);
 	char hex[65];
 	int error;
 
 	*out = NULL;
-	if (v)
-		*out = ikc_asprintf("rv:%s", v);
-	else if ((v = ikc_json_str(live_value, "etag")) != NULL)
-		*out = ikc_asprintf("etag:%s", v);
-	else {
+	if (rv) {
+		*out = ikc_asprintf("rv:%s", rv);
+	} else if (etag) {
+		*out = ikc_asprintf("etag:%s", etag);
+	} else {
 		error = ikc_json_canonical(&canon, live_value);
 		if (!error)
 			error = ikc_sha256_hex(hex, canon.ptr ? canon.ptr : "", canon.len);

@@ -57,6 +57,7 @@ static int hash_member(json_object *obj, const char *member, const char *salt)
 {
 	json_object *map = NULL;
 	char hex[65];
+	int error;
 
 	if (!json_object_object_get_ex(obj, member, &map) || !map)
 		return 0;
@@ -70,9 +71,9 @@ static int hash_member(json_object *obj, const char *member, const char *salt)
 		h = ikc_asprintf("%s%s", IKC_SECRET_HASH_PREFIX, hex);
 		if (!h)
 			return ikc_error_oom();
-		json_object_object_add(obj, member, json_object_new_string(h));
+		error = ikc_json_add(obj, member, json_object_new_string(h));
 		free(h);
-		return 0;
+		return error;
 	}
 	json_object_object_foreach(map, k, v) {
 		const char *text;
@@ -88,8 +89,10 @@ static int hash_member(json_object *obj, const char *member, const char *salt)
 		if (!h)
 			return ikc_error_oom();
 		/* replacing a member of the map being walked keeps its entry */
-		json_object_object_add(map, k, json_object_new_string(h));
+		error = ikc_json_add(map, k, json_object_new_string(h));
 		free(h);
+		if (error)
+			return error;
 	}
 	return 0;
 }

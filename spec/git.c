@@ -251,7 +251,8 @@ int ikc_stack_load_git(ikc_stack **out, ikc_diags *diags, const char *repo_ref,
 	int error = 0;
 
 	*out = NULL;
-	git_libgit2_init();
+	if (git_libgit2_init() < 0)
+		return ikc_error_set(IKC_ERR_GIT, "libgit2: %s", git_msg());
 	repo_name = strdup(repo_ref);
 	if (!repo_name) {
 		error = ikc_error_oom();
@@ -294,7 +295,7 @@ int ikc_stack_load_git(ikc_stack **out, ikc_diags *diags, const char *repo_ref,
 	error = resolve_commit(&commit, repo, ref, fetched_head, shown);
 	if (error)
 		goto cleanup;
-	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
+	(void)git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
 	error = read_blob(&data, repo, commit, path, shown, ref, hex);
 	if (error)
 		goto cleanup;
