@@ -848,6 +848,7 @@ int ikc_plan_render_markdown(ikc_buf *out, const ikc_plan *plan)
 {
 	ikc_buf piece = IKC_BUF_INIT(IKC_MARKDOWN_MAX * 4);
 	size_t i, rows_left = 0, blocks_left = 0, drift_left = 0;
+	int drift_block_left = 0;
 	size_t start = out->len;
 	int error, full = 0;
 
@@ -930,8 +931,14 @@ int ikc_plan_render_markdown(ikc_buf *out, const ikc_plan *plan)
 		if (!error)
 			error = ikc_buf_puts(&piece, "\n</details>\n");
 		ikc_buf_dispose(&text);
-		if (!error && out->len - start + piece.len + 600 <= IKC_MARKDOWN_MAX / 2)
+		if (error == IKC_ELIMIT) {
+			error = 0;
+			drift_block_left = 1;
+		} else if (!error && out->len - start + piece.len + 600 <= IKC_MARKDOWN_MAX / 2) {
 			error = ikc_buf_put(out, piece.ptr, piece.len);
+		} else if (!error) {
+			drift_block_left = 1;
+		}
 	}
 	full = 0;
 	for (i = 0; i < plan->nchanges && !error; i++) {
@@ -945,6 +952,12 @@ int ikc_plan_render_markdown(ikc_buf *out, const ikc_plan *plan)
 		}
 		piece.len = 0;
 		error = md_change_block(&piece, ch);
+		if (error == IKC_ELIMIT) {
+			/* one resource's change alone is larger than a comment */
+			error = 0;
+			blocks_left++;
+			continue;
+		}
 		if (error)
 			break;
 		if (out->len - start + piece.len + 600 > IKC_MARKDOWN_MAX) {
@@ -954,14 +967,15 @@ int ikc_plan_render_markdown(ikc_buf *out, const ikc_plan *plan)
 		}
 		error = ikc_buf_put(out, piece.ptr, piece.len);
 	}
-	if (!error && (rows_left || blocks_left || drift_left))
+	if (!error && (rows_left || blocks_left || drift_left || drift_block_left))
 		error = ikc_buf_printf(out,
 			"\n**Left out to stay under %d characters:** %zu row%s of the table, "
-			"the details of %zu resource%s and %zu drifted resource%s. "
+			"the details of %zu resource%s and %zu drifted resource%s%s. "
 			"`ikc plan --format json` has everything.\n",
 			IKC_MARKDOWN_MAX, rows_left, rows_left == 1 ? "" : "s",
 			blocks_left, blocks_left == 1 ? "" : "s",
-			drift_left, drift_left == 1 ? "" : "s");
+			drift_left, drift_left == 1 ? "" : "s",
+			drift_block_left ? ", and the drift details" : "");
 cleanup:
 	ikc_buf_dispose(&piece);
 	return error;

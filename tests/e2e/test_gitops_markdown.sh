@@ -47,4 +47,19 @@ expect_rc 0 "small markdown"
 expect_out "**Plan: 2 to add, 0 to change, 0 to replace, 0 to destroy.**"
 grep -q "Left out" <<<"$out" && fail "a small plan left something out"
 [ "$(grep -c '^<details><summary>create' <<<"$out")" -eq 2 ] || fail "two blocks"
+# one change larger than a whole comment: listed in the table, its block left out
+big=$(head -c 300000 /dev/zero | tr '\0' 'x')
+{
+  printf 'apiVersion: ikc.dev/v1\nkind: Stack\nmetadata: {name: big}\n'
+  printf 'spec:\n  kubernetes: {kubeconfig: kubeconfig}\n'
+  printf -- '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {key: "%s"}\n' "$big"
+  printf -- '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: small}\ndata: {key: "v"}\n'
+} >"$work/big.yaml"
+run plan --refresh=false -f "$work/big.yaml" --state "file://$work/big.json" --format markdown
+expect_rc 0 "markdown of a huge change"
+len=$(wc -m <"$work/out")
+[ "$len" -le 60000 ] || fail "markdown of a huge change is $len characters"
+expect_out "| create | \`ConfigMap/big\` |"
+expect_out "<details><summary>create <code>ConfigMap/small</code></summary>"
+expect_out "the details of 1 resource and 0 drifted resources."
 finish
