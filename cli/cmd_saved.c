@@ -220,6 +220,13 @@ int ikc_cmd_apply_saved(struct ikc_cli *cli)
 	rc = check_fits(plan, &s, path);
 	if (rc)
 		goto done;
+	if (s.state && ikc_state_journal(s.state) &&
+	    json_object_array_length(ikc_state_journal(s.state)) > 0) {
+		ikc_cli_error("an earlier run left changes in flight: run ikc apply without "
+			      "a plan file to finish them, then make a new plan");
+		rc = IKC_EXIT_ERROR;
+		goto done;
+	}
 	rc = ikc_run_open(&r, &s, cli);
 	if (rc)
 		goto done;
