@@ -131,6 +131,9 @@ static int apply_or_destroy(struct ikc_cli *cli, int destroy)
 		print_outputs(s.state);
 	rc = IKC_EXIT_OK;
 done:
+	/* Ctrl-C during recovery, refresh, plan or the prompt: still 130 */
+	if (rc != IKC_EXIT_OK && r.interrupted)
+		rc = IKC_EXIT_INTERRUPTED;
 	fflush(stdout);
 	ikc_buf_dispose(&out);
 	ikc_plan_free(plan);

@@ -16,6 +16,16 @@
 #include "util/json.h"
 #include "util/log.h"
 
+/* ---- Ctrl-C state (handling below) ---- */
+
+static volatile sig_atomic_t sig_count;
+static int wake_fd[2] = { -1, -1 };
+/* guards sig_run and sig_session: ikc_run_close clears them before the run
+ * and its session go away, so a late Ctrl-C touches neither */
+static pthread_mutex_t sig_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct ikc_run *sig_run;
+static struct ikc_session *sig_session;
+
 /* ---- progress: one line per resource when something new is worth saying ---- */
 
 #define MAX_TRACKED 256
@@ -128,6 +138,12 @@ int ikc_run_open(struct ikc_run *r, struct ikc_session *s, struct ikc_cli *cli)
 
 void ikc_run_close(struct ikc_run *r)
 {
+	pthread_mutex_lock(&sig_mu);
+	if (sig_run == r) {
+		sig_run = NULL;
+		sig_session = NULL;
+	}
+	pthread_mutex_unlock(&sig_mu);
 	ikc_provider_env_dispose(&r->env);
 	json_object_put(r->live);
 	json_object_put(r->kubeconfig);
@@ -138,10 +154,6 @@ void ikc_run_close(struct ikc_run *r)
 
 /* ---- Ctrl-C ---- */
 
-static volatile sig_atomic_t sig_count;
-static int wake_fd[2] = { -1, -1 };
-static struct ikc_run *sig_run;
-static struct ikc_session *sig_session;
 
 static void on_signal(int sig)
 {
@@ -166,6 +178,12 @@ static void *signal_watcher(void *arg)
 			continue;
 		if (n <= 0)
 			return NULL;
+		pthread_mutex_lock(&sig_mu);
+		if (!sig_run) {
+			/* the run is over; the process is on its way out */
+			pthread_mutex_unlock(&sig_mu);
+			continue;
+		}
 		if (sig_count == 1) {
 			fprintf(stderr, "\nikc: interrupted: starting nothing new; letting calls "
 				"in flight finish (Ctrl-C again to stop at once)\n");
@@ -180,6 +198,7 @@ static void *signal_watcher(void *arg)
 								   sig_session->lock.id);
 			_exit(IKC_EXIT_INTERRUPTED);
 		}
+		pthread_mutex_unlock(&sig_mu);
 	}
 }
 
@@ -190,8 +209,10 @@ void ikc_run_signals(struct ikc_run *r, struct ikc_session *s)
 
 	if (pipe(wake_fd) < 0)
 		return;
+	pthread_mutex_lock(&sig_mu);
 	sig_run = r;
 	sig_session = s;
+	pthread_mutex_unlock(&sig_mu);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);

@@ -1493,9 +1493,12 @@ int ikc_walk_check_ownership(ikc_provider_env *env, const ikc_stack *st,
 				rc = record(&w, r, was ? was : desired, lv, NULL);
 				json_object_put(was);
 				changed = 1;
-				ikc_log(IKC_LOG_WARN, "%s: found live with this stack's labels "
-					"but not in the state (an earlier run stopped before "
-					"saving); adopted it", r->address);
+				ikc_log(IKC_LOG_WARN, "%s: found live %s but not in the "
+					"state (an earlier run stopped before saving); "
+					"adopted it", r->address,
+					r->provider == IKC_PROVIDER_KUBERNETES ?
+					"with this stack's labels" :
+					"in a cluster of this stack");
 			}
 			json_object_put(desired);
 		}

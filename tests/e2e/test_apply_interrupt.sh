@@ -130,4 +130,18 @@ expect_rc 0 "plan after finishing is empty"
 twice=$(sim_get calls | jq -r '.creates | to_entries[] | select(.value != 1) | .key')
 [ -z "$twice" ] || fail "created more than once: $twice"
 [ "$(clusters)" = "base,c2,c3,c4,c5,c6" ] || fail "the sim holds clusters $(clusters)"
+# --- Ctrl-C while refreshing (every cluster read now takes 2 s): 130 too,
+# nothing planned, nothing created, the lock released
+curl -sS --cacert "$IKC_CA_BUNDLE" -X POST -d '{"spec": "slow:ms=2000:route=GET /v1/projects/*/clusters/*"}' \
+	"${IKC_CONTAINER_ENDPOINT}_sim/faults" >/dev/null || fail "cannot add the slow fault"
+{ cat "$work/more.yaml"; cluster c7; } >"$work/last.yaml"
+start_apply "$work/last.yaml"
+sleep 0.8
+kill -INT "$pid"
+stop_bg
+expect_rc 130 "apply interrupted while refreshing"
+grep -q "will be created" <<<"$out" && fail "a plan was made after Ctrl-C"
+[ -f "$statefile.lock" ] && fail "the lock file is still there after Ctrl-C while refreshing"
+[ "$(clusters)" = "base,c2,c3,c4,c5,c6" ] || fail "the sim holds clusters $(clusters)"
+curl -sS --cacert "$IKC_CA_BUNDLE" -X DELETE "${IKC_CONTAINER_ENDPOINT}_sim/faults" >/dev/null
 finish
