@@ -104,6 +104,10 @@ static int apply_or_destroy(struct ikc_cli *cli, int destroy)
 		goto done;
 	}
 	printf("\n");
+	if (ikc_session_record_source(&s) < 0) {
+		rc = ikc_cli_fail();
+		goto done;
+	}
 	rc = ikc_walk_apply(&res, plan, &r.env, s.stack, s.backend, s.state, r.live,
 			    &r.walk);
 	if (rc == IKC_EINTERRUPTED || (rc < 0 && r.interrupted)) {
