@@ -19,6 +19,11 @@ expect_rc 0 "first apply"
 expect_out "Apply complete: 4 added, 0 changed, 0 replaced, 0 destroyed."
 expect_out "external_ip"
 
+# --- the state says which file (and digest) the applied changes came from
+run state pull -f "$stack" --state "$state"
+[ "$(jq -r .source.digest <<<"$out")" = "$(sha256sum "$stack" | cut -d' ' -f1)" ] \
+  || fail "state source digest is not the stack file's"
+
 # --- kubectl sees what ikc made
 run state show Cluster/nginx-asia -f "$stack" --state "$state" --format json
 endpoint=$(jq -r '.outputs.endpoint' <<<"$out")
