@@ -122,19 +122,26 @@ static int is_failed_precondition(const ikc_http_response *resp)
 	return yes;
 }
 
+/* What retry_busy keeps across the attempts of one mutating call. */
+struct busy_retry {
+	const char *address;
+	int others;          /* failed attempts that were not "busy" */
+};
+
 /* ikc_http_retry_fn: busy cluster and quota answers are worth waiting out. */
 static int retry_busy(void *ctx, const ikc_http_response *resp)
 {
-	const char *address = ctx;
+	struct busy_retry *b = ctx;
 
 	if (resp->status == 429 || is_failed_precondition(resp)) {
 		ikc_log(IKC_LOG_DEBUG, "gke: %s: the cluster is busy "
-			"(HTTP %ld), retrying", address, resp->status);
+			"(HTTP %ld), retrying", b->address, resp->status);
 		return IKC_HTTP_RETRY_YES;
 	}
 	/* Anything else (5xx, dropped connections) gets the client's usual
-	 * few tries, not the hours a busy cluster may take. */
-	if (resp->attempts >= OTHER_TRIES)
+	 * few tries, not the hours a busy cluster may take; the busy answers
+	 * before do not use those tries up. */
+	if (++b->others >= OTHER_TRIES)
 		return IKC_HTTP_RETRY_NO;
 	return IKC_HTTP_RETRY_DEFAULT;
 }
@@ -146,6 +153,7 @@ int ikc_gke__mutate(json_object **op_out, ikc_provider_env *env,
 	ikc_http_request req = IKC_HTTP_REQUEST_INIT;
 	ikc_http_response resp = IKC_HTTP_RESPONSE_INIT;
 	ikc_http_retry retry = { 0, 0, 0, 0, NULL, NULL };
+	struct busy_retry busy = { id->address, 0 };
 	double poll = env->poll_interval > 0 ? env->poll_interval : 2.0;
 	double left = deadline - ikc_time_monotonic();
 	json_object *op = NULL;
@@ -174,7 +182,7 @@ int ikc_gke__mutate(json_object **op_out, ikc_provider_env *env,
 	if (retry.max_delay < retry.base_delay)
 		retry.max_delay = retry.base_delay;
 	retry.retry_if = retry_busy;
-	retry.retry_ctx = (void *)id->address;
+	retry.retry_ctx = &busy;
 	req.retry = &retry;
 	ikc_log(IKC_LOG_DEBUG, "gke: %s: %s (%s %s)", id->address, what,
 		method, url);

@@ -18,7 +18,10 @@ faults+=",drop:nth=1:route=POST /api/v1/namespaces"
 faults+=",429:nth=1:retry-after=1:route=POST /apis/apps/v1/"
 faults+=",500:nth=2:route=GET /v1/projects/*/operations/*"
 faults+=",drop:nth=3:route=GET /v1/projects/*/operations/*"
-faults+=",400:nth=1:route=POST /v1/projects/*/nodePools"
+# six FAILED_PRECONDITION answers, then a 503: the busy answers must not use
+# up the tries a 503 gets
+faults+=",400:times=6:route=POST /v1/projects/*/nodePools"
+faults+=",503:nth=1:route=POST /v1/projects/*/nodePools"
 faults+=",503:nth=1:route=POST /v1/projects/*:setSize"
 faults+=",503:rate=0.05:times=6"
 faults+=",drop:rate=0.02:times=2"
@@ -64,7 +67,8 @@ for rule in "503:nth=1:route=POST /v1/projects/*/clusters" \
 	    "429:nth=1:retry-after=1:route=POST /apis/apps/v1/" \
 	    "500:nth=2:route=GET /v1/projects/*/operations/*" \
 	    "drop:nth=3:route=GET /v1/projects/*/operations/*" \
-	    "400:nth=1:route=POST /v1/projects/*/nodePools" \
+	    "400:times=6:route=POST /v1/projects/*/nodePools" \
+	    "503:nth=1:route=POST /v1/projects/*/nodePools" \
 	    "503:nth=1:route=POST /v1/projects/*:setSize"; do
 	n=$(jq --arg r "$rule" '[.[] | select(.rule == $r) | .fired] | first // 0' <<<"$fired")
 	[ "$n" -ge 1 ] 2>/dev/null || fail "fault $rule never fired ($fired)"
