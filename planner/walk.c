@@ -717,7 +717,7 @@ done:
 
 /* ---------- apply ---------- */
 
-/* N_CUT: stopped by Ctrl-C while in flight; its journal entry stays for the next run */
+/* N_CUT: stopped by Ctrl-C in flight; the journal keeps it for the next run */
 enum { N_PENDING, N_RUNNING, N_DONE, N_FAILED, N_SKIPPED, N_CUT };
 
 struct node {
@@ -1065,11 +1065,14 @@ static void *sched_worker(void *arg)
 			rc = run_node(s->w, nd, s->result, &s->mu);
 			pthread_mutex_lock(&s->mu);
 			s->running--;
-			if (rc == IKC_EINTERRUPTED && s->w->opts &&
-			    s->w->opts->interrupted && *s->w->opts->interrupted) {
+			const ikc_walk_opts *o = s->w->opts;
+
+			if (rc == IKC_EINTERRUPTED && o && o->interrupted &&
+			    *o->interrupted) {
 				nd->status = N_CUT;
-				ikc_log(IKC_LOG_WARN, "%s: interrupted in flight; the "
-					"journal keeps it for the next apply", nd->ch->address);
+				ikc_log(IKC_LOG_WARN, "%s: interrupted in "
+					"flight; the journal keeps it for the "
+					"next apply", nd->ch->address);
 			} else if (rc < 0) {
 				nd->status = N_FAILED;
 				s->result->failed++;
@@ -1255,9 +1258,9 @@ int ikc_walk_apply(ikc_walk_result *result, const ikc_plan *plan,
 		} else if ((not_started || cut) && opts && opts->interrupted &&
 			   *opts->interrupted) {
 			rc = ikc_error_set_code(IKC_EINTERRUPTED, IKC_ERR_CLI,
-				"interrupted: %zu change%s not started, %zu left in "
-				"flight (the next apply finishes them)", not_started,
-				not_started == 1 ? "" : "s", cut);
+				"interrupted: %zu change%s not started, %zu "
+				"left in flight (the next apply finishes them)",
+				not_started, not_started == 1 ? "" : "s", cut);
 		}
 	}
 	pthread_mutex_lock(&w.mu);
@@ -1332,7 +1335,8 @@ int ikc_walk_recover(ikc_provider_env *env, const ikc_stack *st,
 			json_object_put(entry);
 			continue;
 		}
-		ikc_log(IKC_LOG_INFO, "%s: finishing the %s an earlier run started%s%s%s",
+		ikc_log(IKC_LOG_INFO,
+			"%s: finishing the %s an earlier run started%s%s%s",
 			addr, action ? action : "change", op ? " (operation " : "",
 			op ? op : "", op ? ")" : "");
 		if (op)
@@ -1377,9 +1381,11 @@ int ikc_walk_recover(ikc_provider_env *env, const ikc_stack *st,
 			/*
 			 * No operation journaled (the run died between the
 			 * call and noting it): what exists must still become
-			 * ready before anything is built on it.
+			 * ready before anything is built on it (unless the
+			 * file says ikc.dev/wait: none).
 			 */
-			if (err == 0 && !op && !deleting && res) {
+			if (err == 0 && !op && !deleting && res &&
+			    !res->wait_none) {
 				json_object_put(live);
 				live = NULL;
 				err = ops->wait(env, &t, 0, NULL);
@@ -1435,7 +1441,8 @@ static char *gke_id_of(json_object *live)
 	z = strstr(p, "/zones/");
 	if (!z)
 		return strdup(p);
-	return ikc_asprintf("%.*s/locations/%s", (int)(z - p), p, z + strlen("/zones/"));
+	return ikc_asprintf("%.*s/locations/%s", (int)(z - p), p,
+			    z + strlen("/zones/"));
 }
 
 int ikc_walk_check_ownership(ikc_provider_env *env, const ikc_stack *st,
@@ -1471,7 +1478,8 @@ int ikc_walk_check_ownership(ikc_provider_env *env, const ikc_stack *st,
 			adopt = !strcmp(r->kind, "NodePool") && r->cluster &&
 				ikc_state_resource(state, r->cluster);
 		if (!adopt) {
-			char *gid = r->provider == IKC_PROVIDER_GKE ? gke_id_of(lv) : NULL;
+			char *gid = r->provider == IKC_PROVIDER_GKE ?
+				    gke_id_of(lv) : NULL;
 
 			rc = ikc_error_set_code(IKC_ECONFLICT, IKC_ERR_PLAN,
 				"%s already exists but is not managed by this stack; "
@@ -1493,9 +1501,10 @@ int ikc_walk_check_ownership(ikc_provider_env *env, const ikc_stack *st,
 				rc = record(&w, r, was ? was : desired, lv, NULL);
 				json_object_put(was);
 				changed = 1;
-				ikc_log(IKC_LOG_WARN, "%s: found live %s but not in the "
-					"state (an earlier run stopped before saving); "
-					"adopted it", r->address,
+				ikc_log(IKC_LOG_WARN, "%s: found live %s "
+					"but not in the state (an earlier run "
+					"stopped before saving); adopted it",
+					r->address,
 					r->provider == IKC_PROVIDER_KUBERNETES ?
 					"with this stack's labels" :
 					"in a cluster of this stack");
@@ -1581,17 +1590,18 @@ int ikc_walk_import(ikc_provider_env *env, const ikc_stack *st,
 			size_t nl = (size_t)(slash - id);
 
 			if (!res->namespace_) {
-				rc = ikc_error_set_code(IKC_EINVALID, IKC_ERR_CLI,
-					"%s is not namespaced: its ID is its name, "
-					"not \"%s\"", address, id);
+				rc = ikc_error_set_code(IKC_EINVALID,
+					IKC_ERR_CLI, "%s is not namespaced: "
+					"its ID is its name, not \"%s\"",
+					address, id);
 				goto done;
 			}
 			if (strlen(res->namespace_) != nl ||
 			    strncmp(id, res->namespace_, nl)) {
-				rc = ikc_error_set_code(IKC_EINVALID, IKC_ERR_CLI,
-					"%s is in namespace \"%s\" but the ID says "
-					"\"%.*s\"", address, res->namespace_,
-					(int)nl, id);
+				rc = ikc_error_set_code(IKC_EINVALID,
+					IKC_ERR_CLI, "%s is in namespace "
+					"\"%s\" but the ID says \"%.*s\"",
+					address, res->namespace_, (int)nl, id);
 				goto done;
 			}
 			id = slash + 1;
