@@ -1072,7 +1072,7 @@ static void *sched_worker(void *arg)
 				nd->status = N_CUT;
 				ikc_log(IKC_LOG_WARN, "%s: interrupted in "
 					"flight; the journal keeps it for the "
-					"next apply", nd->ch->address);
+					"next run", nd->ch->address);
 			} else if (rc < 0) {
 				nd->status = N_FAILED;
 				s->result->failed++;
@@ -1259,7 +1259,7 @@ int ikc_walk_apply(ikc_walk_result *result, const ikc_plan *plan,
 			   *opts->interrupted) {
 			rc = ikc_error_set_code(IKC_EINTERRUPTED, IKC_ERR_CLI,
 				"interrupted: %zu change%s not started, %zu "
-				"left in flight (the next apply finishes them)",
+				"left in flight (the next run finishes them)",
 				not_started, not_started == 1 ? "" : "s", cut);
 		}
 	}

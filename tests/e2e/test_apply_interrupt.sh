@@ -144,4 +144,24 @@ grep -q "will be created" <<<"$out" && fail "a plan was made after Ctrl-C"
 [ -f "$statefile.lock" ] && fail "the lock file is still there after Ctrl-C while refreshing"
 [ "$(clusters)" = "base,c2,c3,c4,c5,c6" ] || fail "the sim holds clusters $(clusters)"
 curl -sS --cacert "$IKC_CA_BUNDLE" -X DELETE "${IKC_CONTAINER_ENDPOINT}_sim/faults" >/dev/null
+# --- destroy stops the same way: the deletions in flight stay in the journal
+# (and their resources in the state); the next destroy finishes them
+"$IKC" destroy --auto-approve --parallelism 2 -f "$work/more.yaml" --state "$state" \
+	>"$work/bg.out" 2>"$work/bg.err" &
+pid=$!
+wait_state '[.journal[]? | select(.action == "delete" and .operation)] | length == 2' ||
+	fail "never saw two deletions in flight"
+kill -INT "$pid"
+stop_bg
+expect_rc 130 "destroy after one Ctrl-C"
+[ -f "$statefile.lock" ] && fail "the lock file is still there after Ctrl-C of destroy"
+deleting=$(jq -r '[.journal[]? | select(.action == "delete" and .operation) | .address] | sort | join(",")' "$statefile")
+[ "$(jq -r --arg d "$deleting" '[.resources[].address | select(IN($d | split(",")[]))] | length' "$statefile")" = 2 ] ||
+	fail "the state should still hold the two resources being deleted ($deleting)"
+run destroy --auto-approve -f "$work/more.yaml" --state "$state"
+expect_rc 0 "destroy after the interrupted one"
+expect_out "Finishing what an earlier run left in flight"
+[ -z "$(clusters)" ] || fail "the sim still holds clusters $(clusters)"
+run state list -f "$work/more.yaml" --state "$state"
+[ -z "$out" ] || fail "state not empty after destroy: $out"
 finish
