@@ -1,6 +1,7 @@
 /* cmd_apply.c - ikc apply, ikc destroy and ikc import */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,7 +11,8 @@
 #include "util/errors.h"
 #include "util/json.h"
 
-/* Asks on a terminal; without one, --auto-approve is required. 1 = go. */
+/* Asks on a terminal; without one, --auto-approve is required.
+ * 1 = go, 0 = no, -1 = Ctrl-C at the prompt. */
 static int confirm(struct ikc_cli *cli, const char *what)
 {
 	char line[64];
@@ -23,9 +25,12 @@ static int confirm(struct ikc_cli *cli, const char *what)
 	}
 	printf("\n%s these changes? Type yes: ", what);
 	fflush(stdout);
+	errno = 0;
 	if (!fgets(line, sizeof(line), stdin) || strcmp(line, "yes\n")) {
-		printf("Nothing was changed.\n");
-		return 0;
+		int intr = errno == EINTR;
+
+		printf("%sNothing was changed.\n", intr ? "\n" : "");
+		return intr ? -1 : 0;
 	}
 	return 1;
 }
@@ -49,7 +54,7 @@ static int apply_or_destroy(struct ikc_cli *cli, int destroy)
 	ikc_plan *plan = NULL;
 	ikc_buf out = IKC_BUF_INIT(0);
 	ikc_walk_result res;
-	int rc;
+	int rc, ok;
 
 	memset(&r, 0, sizeof(r));
 	if (cli->nargs) {
@@ -99,8 +104,9 @@ static int apply_or_destroy(struct ikc_cli *cli, int destroy)
 		rc = IKC_EXIT_OK;
 		goto done;
 	}
-	if (!confirm(cli, destroy ? "Destroy" : "Apply")) {
-		rc = IKC_EXIT_ERROR;
+	ok = confirm(cli, destroy ? "Destroy" : "Apply");
+	if (ok <= 0) {
+		rc = ok < 0 ? IKC_EXIT_INTERRUPTED : IKC_EXIT_ERROR;
 		goto done;
 	}
 	printf("\n");
