@@ -154,11 +154,17 @@ rm -f "$work"/state.json*
 SH
 chmod +x "$work/reset.sh"
 # median wall seconds of a hyperfine JSON export
-median() { jq -r '.results[0].median' "$1"; }
+median() { jq -r '.results[0].median * 1000 | round / 1000' "$1"; }
 # requests the sim served on the cluster endpoint, by method
 served() { curl -sS --cacert "$IKC_CA_BUNDLE" "${IKC_CONTAINER_ENDPOINT}_sim/calls" |
            jq --arg m "$1" '[.routes | to_entries[] | select(.key | startswith("cluster/bench " + $m + " ")) | .value] | add // 0'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# "ikc is R x as fast as OTHER" (R = other's time / ikc's), or, below 1, how much slower
+compare() {
+  awk -v o="$1" -v i="$2" -v name="$3" 'BEGIN {
+    if (o >= i) printf "ikc is %.2fx as fast as %s", o / i, name
+    else printf "ikc is %.1fx SLOWER than %s (ratio %.4f)", i / o, name, o / i }'
+}
 
 say "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 say "ikc: $("$ikc" version 2>/dev/null | head -1); kubectl: $("$kubectl" version --client --short 2>/dev/null | head -1)"
@@ -219,10 +225,10 @@ if [ "$rc" -eq 0 ] && [ "$made" -eq "$total" ]; then
   else
     say "   ikc apply: ${iapply} s (one run: too slow to repeat)"
   fi
-  say "   => ikc apply is $(ratio "$kapply" "$iapply")x as fast as kubectl apply (aim: >= 5x)"
+  say "   => $(compare "$kapply" "$iapply" "kubectl apply") (aim: >= 5x as fast)"
 else
   say "   ikc apply: stopped after ${iapply} s (limit ${apply_limit} s, exit $rc): $made of $total objects exist"
-  say "   => at most $(ratio "$kapply" "$iapply")x as fast as kubectl apply (aim: >= 5x); $(awk -v m="$made" -v t="$iapply" 'BEGIN { printf "%.1f", m / t }') objects/s vs kubectl's $(awk -v m="$total" -v t="$kapply" 'BEGIN { printf "%.1f", m / t }')"
+  say "   => at best $(compare "$kapply" "$iapply" "kubectl apply") (aim: >= 5x as fast); $(awk -v m="$made" -v t="$iapply" 'BEGIN { printf "%.1f", m / t }') objects/s vs kubectl's $(awk -v m="$total" -v t="$kapply" 'BEGIN { printf "%.1f", m / t }')"
 fi
 
 # ---------- 2b. ikc plan with everything applied by ikc
@@ -233,7 +239,7 @@ if [ "$applied" -eq 1 ]; then
      "$ikc plan --detailed-exitcode -f $stack --state $state" >>"$out/hyperfine.txt"
   iplan=$(median "$out/ikc-plan.json")
   say "   ikc plan: median ${iplan} s"
-  say "   => ikc plan is $(ratio "$kdiff" "$iplan")x as fast as ${kname%% -f*} (aim: >= 10x vs kubectl diff)"
+  say "   => $(compare "$kdiff" "$iplan" "${kname%% -f*}") (aim: >= 10x as fast as kubectl diff)"
 
   # ---------- 3. refresh rate vs the sim's GET rate
   say "== refresh"
@@ -243,11 +249,17 @@ if [ "$applied" -eq 1 ]; then
   one=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.3f", e - s }')
   gets=$(( $(served GET) - g0 ))
   say "   one ikc plan: $gets GETs in ${one} s; by the median plan: $(awk -v g="$gets" -v t="$iplan" 'BEGIN { printf "%.0f", g / t }') GET/s ($(awk -v g="$total" -v t="$iplan" 'BEGIN { printf "%.0f", g / t }') objects/s)"
+  # the refresh itself: first to last object GET, IKC_LOG=debug lines stamped as they arrive
+  IKC_LOG=debug "$ikc" plan -f "$stack" --state "$state" 2>&1 >/dev/null |
+    while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done >"$out/ikc-plan-debug.txt"
+  window=$(awk -v ns="/namespaces/$ns/" '/ GET / && index($0, ns) { if (!f) f = $1; l = $1; n++ }
+            END { if (n > 1) printf "%d %.3f", n, l - f; else print "0 0" }' "$out/ikc-plan-debug.txt")
+  say "   refresh window (IKC_LOG=debug run): ${window%% *} object GETs in ${window#* } s: $(awk -v w="$window" 'BEGIN { split(w, a, " "); if (a[2] > 0) printf "%.0f", a[1] / a[2]; else print "?" }') GET/s"
   cm=$(kube "$server/api/v1/namespaces/$ns/configmaps/config-$(printf '%0*d' ${#pairs} 1)" | jq -r .metadata.name)
   wrk -t2 -c16 -d5s -H "Authorization: Bearer $tok" "$server/api/v1/namespaces/$ns/configmaps/$cm" >"$out/wrk.txt"
   simmax=$(awk '/Requests\/sec/ { print $2 }' "$out/wrk.txt")
   say "   sim: wrk -t2 -c16 -d5s GET one ConfigMap: $simmax GET/s"
-  say "   => ikc refreshes at $(awk -v g="$gets" -v t="$iplan" -v m="$simmax" 'BEGIN { printf "%.0f", 100 * g / t / m }') % of the sim's GET rate (aim: >= 80 %)"
+  say "   => ikc refreshes at $(awk -v g="$gets" -v t="$iplan" -v m="$simmax" 'BEGIN { printf "%.0f", 100 * g / t / m }') % of the sim's GET rate over the whole plan, $(awk -v w="$window" -v m="$simmax" 'BEGIN { split(w, a, " "); if (a[2] > 0) printf "%.0f", 100 * a[1] / a[2] / m; else print "?" }') % within the refresh window (aim: >= 80 %)"
 else
   say "   ikc plan: not measured (it needs a finished ikc apply); run with fewer PAIRS or a higher BENCH_APPLY_LIMIT"
 fi
