@@ -371,24 +371,62 @@ static int save_locked(struct walk *w)
 	return 0;
 }
 
-static int journal_start(struct walk *w, const char *address, const char *action,
-			 json_object *desired, char id[37])
+/*
+ * Journals the intent of a change and saves.  A Secret's values are hashed
+ * before they reach the journal (with the salt its state entry has, or a
+ * fresh one kept in the journal entry for record() to reuse).
+ */
+static int journal_start(struct walk *w, const char *address, const char *kind,
+			 const char *action, json_object *desired, char id[37])
 {
-	json_object *e = json_object_new_object();
-	int rc;
+	json_object *e = json_object_new_object(), *detail = NULL;
+	char fresh[33];
+	int rc = 0;
 
 	ikc_json_add(e, "address", json_object_new_string(address));
 	ikc_json_add(e, "action", json_object_new_string(action));
-	if (desired)
-		ikc_json_add(e, "detail", json_object_new_object()),
-		ikc_json_add(json_object_object_get(e, "detail"), "desired",
-			     ikc_json_copy(desired));
+	if (desired) {
+		detail = json_object_new_object();
+		ikc_json_add(detail, "desired", ikc_json_copy(desired));
+		ikc_json_add(e, "detail", detail);
+	}
 	pthread_mutex_lock(&w->mu);
-	rc = ikc_state_journal_add(w->state, e, id);
+	if (detail && kind && ikc_secret_kind(kind)) {
+		const char *salt = ikc_json_str(ikc_state_resource(w->state, address),
+						"secret_salt");
+
+		if (!salt && ikc_secret_salt(fresh) == 0)
+			salt = fresh;
+		if (!salt ||
+		    ikc_json_add(e, "secret_salt", json_object_new_string(salt)) < 0 ||
+		    ikc_secret_hash_values(ikc_json_path(detail, "desired"), kind, salt) < 0)
+			rc = ikc_error_set(IKC_ERR_STATE, "%s: cannot hash the Secret's values",
+					   address);
+	}
+	if (rc == 0)
+		rc = ikc_state_journal_add(w->state, e, id);
+	else
+		json_object_put(e);
 	if (rc == 0)
 		rc = save_locked(w);
 	pthread_mutex_unlock(&w->mu);
 	return rc;
+}
+
+/* The salt a journal entry of `address` carries, or NULL (caller holds mu). */
+static const char *journal_salt(struct walk *w, const char *address)
+{
+	json_object *jr = ikc_state_journal(w->state);
+	size_t j, nj = jr ? json_object_array_length(jr) : 0;
+
+	for (j = 0; j < nj; j++) {
+		json_object *je = json_object_array_get_idx(jr, j);
+		const char *ja = ikc_json_str(je, "address");
+
+		if (ja && !strcmp(ja, address) && ikc_json_str(je, "secret_salt"))
+			return ikc_json_str(je, "secret_salt");
+	}
+	return NULL;
 }
 
 static int journal_note(struct walk *w, const char *id, const char *key,
@@ -474,6 +512,8 @@ static int record(struct walk *w, const ikc_resource *res, json_object *desired,
 		const char *salt = ikc_json_str(old, "secret_salt");
 		char fresh[33];
 
+		if (!salt)
+			salt = journal_salt(w, res->address);
 		if (!salt && ikc_secret_salt(fresh) == 0)
 			salt = fresh;
 		if (!salt ||
@@ -483,24 +523,6 @@ static int record(struct walk *w, const ikc_resource *res, json_object *desired,
 			json_object_put(e);
 			rc = ikc_error_set(IKC_ERR_STATE, "%s: cannot hash the Secret's values",
 					   res->address);
-		} else {
-			/* the journal's copy of what was sent goes to disk with this save */
-			json_object *jr = ikc_state_journal(w->state);
-			size_t j, nj = jr ? json_object_array_length(jr) : 0;
-
-			for (j = 0; j < nj && rc == 0; j++) {
-				json_object *je = json_object_array_get_idx(jr, j);
-				const char *ja = ikc_json_str(je, "address");
-
-				if (ja && !strcmp(ja, res->address))
-					rc = ikc_secret_hash_values(ikc_json_path(je, "detail.desired"),
-								    res->kind, salt);
-			}
-			if (rc < 0) {
-				json_object_put(e);
-				rc = ikc_error_set(IKC_ERR_STATE, "%s: cannot hash the Secret's values",
-						   res->address);
-			}
 		}
 	}
 	if (rc == 0)
@@ -822,7 +844,7 @@ static int do_create(struct walk *w, const ikc_resource *res)
 		skip_create = json_object_object_get_ex(w->created_clusters, res->cluster, NULL);
 		pthread_mutex_unlock(&w->mu);
 	}
-	rc = journal_start(w, res->address, "create", desired, jid);
+	rc = journal_start(w, res->address, res->kind, "create", desired, jid);
 	if (rc < 0)
 		goto done;
 	if (!skip_create) {
@@ -882,7 +904,7 @@ static int do_update(struct walk *w, const ikc_change *ch, const ikc_resource *r
 	for (i = 0; i < ch->nfields; i++)
 		fields[i] = ch->fields[i].path;
 	target_for(&t, res, desired, entry, cluster_live);
-	rc = journal_start(w, res->address, "update", desired, jid);
+	rc = journal_start(w, res->address, res->kind, "update", desired, jid);
 	if (rc < 0)
 		goto done;
 	progress(w, res->address, "updating…");
@@ -924,7 +946,7 @@ static int do_delete(struct walk *w, const char *address)
 	cluster_live = live_get(w, ikc_json_str(entry, "cluster"));
 	ops = ikc_walk_provider(kind_of_entry(entry));
 	target_from_entry(&t, entry, cluster_live);
-	rc = journal_start(w, address, "delete", NULL, jid);
+	rc = journal_start(w, address, NULL, "delete", NULL, jid);
 	if (rc < 0)
 		goto done;
 	progress(w, address, "destroying…");

@@ -106,9 +106,25 @@ run show -f "$stack" --state "$state"; keep
 run show -f "$stack" --state "$state" --format json; keep
 run output -f "$stack" --state "$state" --format json; keep
 
+# an update of the Secret that the API keeps refusing stays in the journal:
+# the journal on disk holds the new value only as a hash
+canary3="canary-0b5c7d22-third-value"
+b3=$(printf %s "$canary3" | base64 -w0)
+sed -i "s/$b2/$b3/" "$stack"
+curl -sS --cacert "$IKC_CA_BUNDLE" -X POST "${IKC_CONTAINER_ENDPOINT}_sim/faults" \
+  -d '{"spec": "500:times=1000:route=PATCH /api/v1/namespaces/default/secrets"}' >/dev/null
+run apply --auto-approve -f "$stack" --state "$state"; keep
+expect_rc 1 "apply fails while the API refuses the Secret"
+jq -e '[.journal[] | select(.address == "Secret/app-secret")] | length == 1' \
+  "$work/state/state.json" >/dev/null || fail "the refused Secret change is in the journal"
+mkdir -p "$work/journaled" && cp "$work/state/state.json" "$work/journaled/"
+curl -sS --cacert "$IKC_CA_BUNDLE" -X DELETE "${IKC_CONTAINER_ENDPOINT}_sim/faults" >/dev/null
+run apply --auto-approve -f "$stack" --state "$state"; keep
+expect_rc 0 "the next apply finishes the Secret change"
+
 # the canaries appear nowhere, saved plan file included
-leaks=$(grep -rlF -e "$canary1" -e "$canary2" -e "$b1" -e "$b2" -e "$token" \
-  "$work/outs" "$work/state" "$work/secret.plan" 2>/dev/null)
+leaks=$(grep -rlF -e "$canary1" -e "$canary2" -e "$canary3" -e "$b1" -e "$b2" -e "$b3" -e "$token" \
+  "$work/outs" "$work/state" "$work/journaled" "$work/secret.plan" 2>/dev/null)
 [ -z "$leaks" ] || fail "a secret appears in: $leaks"
 ls "$work/state" | grep -q . || fail "no state files to look at"
 finish
