@@ -259,9 +259,12 @@ static void *keeper_main(void *arg)
 		body = json_object_new_object();
 		error = body ? put(body, "ID", json_object_new_string(eb->lease))
 			     : IKC_ERROR;
+		/* Each endpoint gets two attempts of period/2: a member that
+		 * hangs (accepts, never answers) costs at most one period
+		 * before the next member renews, well inside the TTL. */
 		if (error == 0)
 			error = ikc_etcd_call(eb->kv, "lease/keepalive", body, &ans,
-					      period, NULL);
+					      period / 2.0, NULL);
 		json_object_put(body);
 		if (error < 0) {
 			ikc_log(IKC_LOG_WARN, "could not renew the state lock "

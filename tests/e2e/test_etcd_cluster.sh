@@ -2,7 +2,9 @@
 # ikc apply on a 3-member etcd cluster; the member ikc talks to first (the
 # leader, first in the URL) is killed while the cluster is being created:
 # ikc goes on with the other two and completes, its later state writes land,
-# and the state reads back whole from what remains.
+# and the state reads back whole from what remains.  Then a member that
+# hangs instead (first in the URL) while another stack is applied: the run
+# keeps its lock and completes.
 . "$(dirname "$0")/lib.sh"
 . "$src/tests/e2e/etcd.sh"
 . "$src/tests/integration/lib/sim.sh"
@@ -86,4 +88,36 @@ for _ in $(seq 1 50); do
 	sleep 0.1
 done
 [ "$back" = "$doc" ] || fail "the restarted member does not hold the state the others hold"
+
+# --- a member that hangs (SIGSTOP: the kernel takes connections, nobody
+# answers), first in the URL, while another stack is applied: the lock's
+# lease must be renewed through the others in time (IKC_ETCD_LOCK_TTL=3)
+leader=$(etcd_leader) || fail "no leader after the member came back"
+hung=$(( (leader + 1) % 3 ))
+eps="127.0.0.1:${ETCD_PORTS[$hung]}"
+for ((i = 0; i < 3; i++)); do
+	[ "$i" = "$hung" ] || eps+=",127.0.0.1:${ETCD_PORTS[$i]}"
+done
+sed 's/nginx-asia/nginx-eu/g' "$src/examples/nginx-asia/ikc.yaml" >"$work/eu.yaml"
+(cd "$work" && exec "$IKC" apply --auto-approve -f "$work/eu.yaml" --state "etcd://$eps/ikc/eu") \
+	>"$work/eu.out" 2>"$work/eu.err" &
+first=$!
+for _ in $(seq 1 200); do
+	[ -n "$(etcd_ctl get ikc/eu/lock --keys-only 2>/dev/null)" ] && break
+	sleep 0.05
+done
+kill -STOP "${ETCD_PIDS[$hung]}"
+echo "member m$hung (a follower, first in the URL) hangs from now on"
+wait "$first"
+rc=$?
+first=
+kill -CONT "${ETCD_PIDS[$hung]}"
+out=$(cat "$work/eu.out")
+err=$(cat "$work/eu.err")
+expect_rc 0 "apply with a hung member first in the URL"
+expect_out "Apply complete: 4 added, 0 changed, 0 replaced, 0 destroyed."
+grep -q "expired" <<<"$err" && fail "the run lost its lock while a member hung"
+doc=$(etcd_ctl get --prefix ikc/eu/state/ --print-value-only 2>/dev/null)
+[ -n "$doc" ] && jq -e '((.journal // []) | length == 0) and (.resources | length == 4)' <<<"$doc" >/dev/null ||
+	fail "the eu state in etcd is not the finished stack"
 finish
