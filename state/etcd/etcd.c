@@ -235,6 +235,7 @@ static void *keeper_main(void *arg)
 {
 	etcd_backend *eb = arg;
 	double period = (double)eb->ttl / 3.0;
+	int failing = 0;         /* the last renewal failed: warned already */
 
 	pthread_mutex_lock(&eb->mu);
 	while (!eb->stop) {
@@ -267,9 +268,12 @@ static void *keeper_main(void *arg)
 					      period / 2.0, NULL);
 		json_object_put(body);
 		if (error < 0) {
-			ikc_log(IKC_LOG_WARN, "could not renew the state lock "
-				"lease at %s: %s", ikc_etcd_hosts(eb->kv),
-				ikc_error_last());
+			/* Once per outage; the renewals go on every period. */
+			ikc_log(failing ? IKC_LOG_DEBUG : IKC_LOG_WARN,
+				"could not renew the state lock lease at %s (trying "
+				"again every %.0f s): %s", ikc_etcd_hosts(eb->kv),
+				period, ikc_error_last());
+			failing = 1;
 		} else if (ikc_etcd_int(ikc_json_path(ans, "result"), "TTL") <= 0) {
 			ikc_log(IKC_LOG_WARN, "the state lock lease at %s expired; "
 				"another run may take the lock",
@@ -278,6 +282,10 @@ static void *keeper_main(void *arg)
 			eb->lost = 1;
 			json_object_put(ans);
 			break;
+		} else if (failing) {
+			ikc_log(IKC_LOG_WARN, "renewed the state lock lease at %s "
+				"again", ikc_etcd_hosts(eb->kv));
+			failing = 0;
 		}
 		json_object_put(ans);
 		pthread_mutex_lock(&eb->mu);
