@@ -27,7 +27,9 @@
  *
  * The lock is created only if absent, under a lease of IKC_ETCD_LOCK_TTL
  * seconds (default 15) that a thread keeps alive every TTL/3 until unlock or
- * free: a holder that dies loses the lock when its lease expires.
+ * free (each endpoint tried with TTL/6 timeouts, so a member that hangs
+ * cannot make the lease lapse): a holder that dies loses the lock when its
+ * lease expires.
  *
  * A write that fails because no endpoint answers saves the document to
  * ./ikc-rescue-<stack>-<serial>.state.json (0600) and says so in the error:
