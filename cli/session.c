@@ -121,7 +121,12 @@ int ikc_session_open(struct ikc_session *s, struct ikc_cli *cli,
 			ikc_cli_fail();
 			goto fail;
 		}
-		if (s->backend->lock(s->backend, &s->lock, cli->lock_timeout) < 0) {
+		error = s->backend->lock(s->backend, &s->lock, cli->lock_timeout);
+		if (error < 0) {
+			/* a held lock names its holder already; other failures say where */
+			if (error != IKC_ELOCKED)
+				(void)ikc_error_wrap(error, "taking the state lock at %s: ",
+						     s->backend->url);
 			ikc_cli_fail();
 			goto fail;
 		}
