@@ -35,3 +35,29 @@ finish() {
   fi
   echo "all checks passed"
 }
+
+# kubeconfig_for ADDRESS STACK STATE [TOKEN]: writes $work/kubeconfig for the
+# cluster ikc created (endpoint and CA from the state, as `gcloud container
+# clusters get-credentials` would), with TOKEN or one minted by the sim, and
+# exports KUBECONFIG and a fresh HOME (kubectl's discovery cache).
+kubeconfig_for() {
+  local entry endpoint ca tok=${4:-}
+  entry=$("$IKC" state show "$1" -f "$2" --state "$3" --format json) || return 1
+  endpoint=$(jq -r .outputs.endpoint <<<"$entry")
+  ca=$(jq -r .outputs.masterAuth.clusterCaCertificate <<<"$entry")
+  [ -n "$tok" ] || tok=$(curl -sS --cacert "$IKC_CA_BUNDLE" -X POST \
+    "${IKC_CONTAINER_ENDPOINT}_sim/token" | jq -r .access_token)
+  cat >"$work/kubeconfig" <<YAML
+apiVersion: v1
+kind: Config
+clusters:
+- {name: sim, cluster: {server: "https://$endpoint", certificate-authority-data: "$ca"}}
+users:
+- {name: sim, user: {token: "$tok"}}
+contexts:
+- {name: sim, context: {cluster: sim, user: sim}}
+current-context: sim
+YAML
+  export KUBECONFIG="$work/kubeconfig" HOME="$work/home"
+  mkdir -p "$HOME"
+}

@@ -24,23 +24,7 @@ run apply --auto-approve -f "$stack" --state "$state"
 expect_rc 0 "apply the protected stack"
 
 # kubectl, as the operator
-run state show Cluster/nginx-asia -f "$stack" --state "$state" --format json
-endpoint=$(jq -r '.outputs.endpoint' <<<"$out")
-ca=$(jq -r '.outputs.masterAuth.clusterCaCertificate' <<<"$out")
-token=$(curl -sS --cacert "$IKC_CA_BUNDLE" -X POST "${IKC_CONTAINER_ENDPOINT}_sim/token" | jq -r .access_token)
-cat >"$work/kubeconfig" <<YAML
-apiVersion: v1
-kind: Config
-clusters:
-- {name: sim, cluster: {server: "https://$endpoint", certificate-authority-data: "$ca"}}
-users:
-- {name: sim, user: {token: "$token"}}
-contexts:
-- {name: sim, context: {cluster: sim, user: sim}}
-current-context: sim
-YAML
-export KUBECONFIG="$work/kubeconfig" HOME="$work/home"
-mkdir -p "$HOME"
+kubeconfig_for Cluster/nginx-asia "$stack" "$state" || fail "kubeconfig"
 calls_now() { sim_get calls | jq -c '[.routes | to_entries[] | select((.key | test("(POST|PUT|PATCH|DELETE) ")) and (.key != "POST /token"))]'; }
 
 # --- deleting the protected Service: plan and apply fail naming it

@@ -42,25 +42,7 @@ jq -e --arg c "$c1" --arg d "$(sha256sum "$stack" | cut -d' ' -f1)" \
   || fail "state source names the commit, ref and digest"
 
 # kubectl against the sim's cluster
-run state show Cluster/nginx-asia -f "$stack" --state "$state" --format json
-endpoint=$(jq -r '.outputs.endpoint' <<<"$out")
-ca=$(jq -r '.outputs.masterAuth.clusterCaCertificate' <<<"$out")
-token=$(curl -sS --cacert "$IKC_CA_BUNDLE" -X POST "${IKC_CONTAINER_ENDPOINT}_sim/token" | jq -r .access_token)
-cat >"$work/kubeconfig" <<YAML
-apiVersion: v1
-kind: Config
-clusters:
-- name: sim
-  cluster: {server: "https://$endpoint", certificate-authority-data: "$ca"}
-users:
-- name: sim
-  user: {token: "$token"}
-contexts:
-- name: sim
-  context: {cluster: sim, user: sim}
-current-context: sim
-YAML
-export KUBECONFIG="$work/kubeconfig"
+kubeconfig_for Cluster/nginx-asia "$stack" "$state" || fail "kubeconfig"
 
 # --- a second commit: its plan names its own commit
 sed -i 's/replicas: 2/replicas: 3/' "$stack"

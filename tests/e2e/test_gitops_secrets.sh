@@ -73,24 +73,7 @@ run apply "$work/secret.plan" -f "$stack" --state "$state"; keep
 expect_rc 0 "apply the saved Secret change"
 
 # kubectl sees the new value: ikc did send it
-run state show Cluster/nginx-asia -f "$stack" --state "$state" --format json; keep
-endpoint=$(jq -r '.outputs.endpoint' <<<"$out")
-ca=$(jq -r '.outputs.masterAuth.clusterCaCertificate' <<<"$out")
-cat >"$work/kubeconfig" <<YAML
-apiVersion: v1
-kind: Config
-clusters:
-- name: sim
-  cluster: {server: "https://$endpoint", certificate-authority-data: "$ca"}
-users:
-- name: sim
-  user: {token: "$token"}
-contexts:
-- name: sim
-  context: {cluster: sim, user: sim}
-current-context: sim
-YAML
-export KUBECONFIG="$work/kubeconfig"
+kubeconfig_for Cluster/nginx-asia "$stack" "$state" "$token" || fail "kubeconfig"
 [ "$("$kubectl" get secret app-secret -o 'jsonpath={.data.password}')" = "$b2" ] || fail "the Secret holds the second value"
 
 # drift of a Secret changed by kubectl: reported, masked

@@ -25,26 +25,7 @@ run state pull -f "$stack" --state "$state"
   || fail "state source digest is not the stack file's"
 
 # --- kubectl sees what ikc made
-run state show Cluster/nginx-asia -f "$stack" --state "$state" --format json
-endpoint=$(jq -r '.outputs.endpoint' <<<"$out")
-ca=$(jq -r '.outputs.masterAuth.clusterCaCertificate' <<<"$out")
-token=$(curl -sS --cacert "$IKC_CA_BUNDLE" -X POST "${IKC_CONTAINER_ENDPOINT}_sim/token" | jq -r .access_token)
-cat >"$work/kubeconfig" <<YAML
-apiVersion: v1
-kind: Config
-clusters:
-- name: sim
-  cluster: {server: "https://$endpoint", certificate-authority-data: "$ca"}
-users:
-- name: sim
-  user: {token: "$token"}
-contexts:
-- name: sim
-  context: {cluster: sim, user: sim}
-current-context: sim
-YAML
-export KUBECONFIG="$work/kubeconfig" HOME="$work/home"
-mkdir -p "$HOME"
+kubeconfig_for Cluster/nginx-asia "$stack" "$state" || fail "kubeconfig"
 running=$("$kubectl" get pods --no-headers 2>&1 | grep -c ' Running ')
 [ "$running" -eq 2 ] || fail "kubectl: expected 2 Running pods, got $running"
 lbip=$("$kubectl" get service nginxservice -o 'jsonpath={.status.loadBalancer.ingress[0].ip}')
