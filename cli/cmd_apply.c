@@ -6,8 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/metrics.h"
 #include "cli/run.h"
 #include "cli/session.h"
+#include "util/clock.h"
 #include "util/errors.h"
 #include "util/json.h"
 
@@ -35,25 +37,13 @@ static int confirm(struct ikc_cli *cli, const char *what)
 	return 1;
 }
 
-static void print_outputs(const ikc_state *st)
-{
-	json_object *outs = ikc_state_outputs(st);
-
-	if (!outs || json_object_object_length(outs) == 0)
-		return;
-	printf("\nOutputs:\n");
-	json_object_object_foreach(outs, k, v)
-		printf("  %s = %s\n", k, json_object_to_json_string_ext(v,
-			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
 static int apply_or_destroy(struct ikc_cli *cli, int destroy)
 {
 	struct ikc_session s;
 	struct ikc_run r;
 	ikc_plan *plan = NULL;
 	ikc_buf out = IKC_BUF_INIT(0);
-	ikc_walk_result res;
+	double started = ikc_time_monotonic();
 	int rc, ok;
 
 	memset(&r, 0, sizeof(r));
@@ -100,7 +90,7 @@ static int apply_or_destroy(struct ikc_cli *cli, int destroy)
 	if (!ikc_plan_has_changes(plan)) {
 		if (ikc_walk_outputs(s.stack, s.state, r.live) == 0 &&
 		    ikc_state_save(s.backend, s.state) == 0)
-			print_outputs(s.state);
+			ikc_run_print_outputs(s.state);
 		rc = IKC_EXIT_OK;
 		goto done;
 	}
@@ -110,40 +100,15 @@ static int apply_or_destroy(struct ikc_cli *cli, int destroy)
 		goto done;
 	}
 	printf("\n");
-	if (ikc_session_record_source(&s) < 0) {
-		rc = ikc_cli_fail();
-		goto done;
-	}
-	rc = ikc_walk_apply(&res, plan, &r.env, s.stack, s.backend, s.state, r.live,
-			    &r.walk);
-	if (rc == IKC_EINTERRUPTED || (rc < 0 && r.interrupted)) {
-		ikc_cli_error("%s", ikc_error_last());
-		printf("\nInterrupted: %zu added, %zu changed, %zu replaced, %zu destroyed; "
-		       "the state is saved and the lock released.\n",
-		       res.added, res.changed, res.replaced, res.destroyed);
-		rc = IKC_EXIT_INTERRUPTED;
-		goto done;
-	}
-	if (rc < 0) {
-		if (res.failed == 0)   /* the walk logged each failed change */
-			ikc_cli_fail();
-		printf("\n%s failed: %zu added, %zu changed, %zu replaced, %zu destroyed, "
-		       "%zu failed, %zu not started.\n", destroy ? "Destroy" : "Apply",
-		       res.added, res.changed, res.replaced, res.destroyed, res.failed,
-		       res.skipped);
-		rc = IKC_EXIT_ERROR;
-		goto done;
-	}
-	printf("\n%s complete: %zu added, %zu changed, %zu replaced, %zu destroyed.\n",
-	       destroy ? "Destroy" : "Apply", res.added, res.changed, res.replaced,
-	       res.destroyed);
-	if (!destroy)
-		print_outputs(s.state);
-	rc = IKC_EXIT_OK;
+	rc = ikc_run_apply(&r, &s, plan);
 done:
 	/* Ctrl-C during recovery, refresh, plan or the prompt: still 130 */
 	if (rc != IKC_EXIT_OK && r.interrupted)
 		rc = IKC_EXIT_INTERRUPTED;
+	if (ikc_cli_write_metrics(cli, s.stack ? s.stack->name : NULL,
+				  rc == IKC_EXIT_OK ? plan : NULL, started,
+				  rc == IKC_EXIT_OK) != 0 && rc == IKC_EXIT_OK)
+		rc = IKC_EXIT_ERROR;
 	fflush(stdout);
 	ikc_buf_dispose(&out);
 	ikc_plan_free(plan);

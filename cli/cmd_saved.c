@@ -179,32 +179,18 @@ static int check_same_changes(const ikc_plan *plan, const struct ikc_session *s,
 	return 0;
 }
 
-static void print_outputs(const ikc_state *st)
-{
-	json_object *outs = ikc_state_outputs(st);
-
-	if (!outs || json_object_object_length(outs) == 0)
-		return;
-	printf("\nOutputs:\n");
-	json_object_object_foreach(outs, k, v)
-		printf("  %s = %s\n", k, json_object_to_json_string_ext(v,
-			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
 int ikc_cmd_apply_saved(struct ikc_cli *cli)
 {
 	struct ikc_session s;
 	struct ikc_run r;
 	ikc_plan *plan = NULL;
 	ikc_buf out = IKC_BUF_INIT(0);
-	ikc_walk_result res;
 	const char *path;
 	double started = ikc_time_monotonic();
 	int rc;
 
 	memset(&r, 0, sizeof(r));
 	memset(&s, 0, sizeof(s));
-	memset(&res, 0, sizeof(res));
 	if (cli->nargs != 1) {
 		ikc_cli_error("usage: ikc apply [PLANFILE]");
 		return IKC_EXIT_ERROR;
@@ -254,35 +240,8 @@ int ikc_cmd_apply_saved(struct ikc_cli *cli)
 		rc = IKC_EXIT_OK;
 		goto done;
 	}
-	if (ikc_session_record_source(&s) < 0) {
-		rc = ikc_cli_fail();
-		goto done;
-	}
 	printf("\n");
-	rc = ikc_walk_apply(&res, plan, &r.env, s.stack, s.backend, s.state, r.live,
-			    &r.walk);
-	if (rc == IKC_EINTERRUPTED || (rc < 0 && r.interrupted)) {
-		ikc_cli_error("%s", ikc_error_last());
-		printf("\nInterrupted: %zu added, %zu changed, %zu replaced, %zu destroyed; "
-		       "the state is saved and the lock released.\n",
-		       res.added, res.changed, res.replaced, res.destroyed);
-		rc = IKC_EXIT_INTERRUPTED;
-		goto done;
-	}
-	if (rc < 0) {
-		ikc_cli_fail();
-		printf("\nApply failed: %zu added, %zu changed, %zu replaced, %zu destroyed, "
-		       "%zu failed, %zu not started.\n", res.added, res.changed, res.replaced,
-		       res.destroyed, res.failed, res.skipped);
-		rc = IKC_EXIT_ERROR;
-		goto done;
-	}
-	printf("\n%s complete: %zu added, %zu changed, %zu replaced, %zu destroyed.\n",
-	       plan->destroy ? "Destroy" : "Apply", res.added, res.changed, res.replaced,
-	       res.destroyed);
-	if (!plan->destroy)
-		print_outputs(s.state);
-	rc = IKC_EXIT_OK;
+	rc = ikc_run_apply(&r, &s, plan);
 done:
 	if (ikc_cli_write_metrics(cli, s.stack ? s.stack->name : NULL,
 				  rc == IKC_EXIT_OK ? plan : NULL, started,

@@ -261,3 +261,50 @@ int ikc_run_plan(ikc_plan **out, struct ikc_run *r, struct ikc_session *s,
 	ikc_diags_dispose(&diags);
 	return 0;
 }
+
+/* ---- apply ---- */
+
+void ikc_run_print_outputs(const ikc_state *st)
+{
+	json_object *outs = ikc_state_outputs(st);
+
+	if (!outs || json_object_object_length(outs) == 0)
+		return;
+	printf("\nOutputs:\n");
+	json_object_object_foreach(outs, k, v)
+		printf("  %s = %s\n", k, json_object_to_json_string_ext(v,
+			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+int ikc_run_apply(struct ikc_run *r, struct ikc_session *s, const ikc_plan *plan)
+{
+	const char *what = plan->destroy ? "Destroy" : "Apply";
+	ikc_walk_result res;
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	if (ikc_session_record_source(s) < 0)
+		return ikc_cli_fail();
+	rc = ikc_walk_apply(&res, plan, &r->env, s->stack, s->backend, s->state,
+			    r->live, &r->walk);
+	if (rc == IKC_EINTERRUPTED || (rc < 0 && r->interrupted)) {
+		ikc_cli_error("%s", ikc_error_last());
+		printf("\nInterrupted: %zu added, %zu changed, %zu replaced, %zu destroyed; "
+		       "the state is saved and the lock released.\n",
+		       res.added, res.changed, res.replaced, res.destroyed);
+		return IKC_EXIT_INTERRUPTED;
+	}
+	if (rc < 0) {
+		if (res.failed == 0)   /* the walk logged each failed change */
+			ikc_cli_fail();
+		printf("\n%s failed: %zu added, %zu changed, %zu replaced, %zu destroyed, "
+		       "%zu failed, %zu not started.\n", what, res.added, res.changed,
+		       res.replaced, res.destroyed, res.failed, res.skipped);
+		return IKC_EXIT_ERROR;
+	}
+	printf("\n%s complete: %zu added, %zu changed, %zu replaced, %zu destroyed.\n",
+	       what, res.added, res.changed, res.replaced, res.destroyed);
+	if (!plan->destroy)
+		ikc_run_print_outputs(s->state);
+	return IKC_EXIT_OK;
+}

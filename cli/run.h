@@ -34,4 +34,14 @@ void ikc_run_signals(struct ikc_run *r, struct ikc_session *s);
 int ikc_run_plan(ikc_plan **out, struct ikc_run *r, struct ikc_session *s,
 		 struct ikc_cli *cli, int destroy, int save_adoptions);
 
+/** Prints the state's outputs ("Outputs:" and one line each), if any. */
+void ikc_run_print_outputs(const ikc_state *st);
+
+/**
+ * Applies `plan`: records the source in the state, runs the walk, and
+ * prints the outcome (summary line, outputs).  Returns the exit code:
+ * IKC_EXIT_OK, IKC_EXIT_ERROR or IKC_EXIT_INTERRUPTED.
+ */
+int ikc_run_apply(struct ikc_run *r, struct ikc_session *s, const ikc_plan *plan);
+
 #endif /* IKC_CLI_RUN_H */
