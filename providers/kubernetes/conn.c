@@ -22,6 +22,7 @@ struct ikc_kube_conn {
 	ikc_google_creds *google; /* borrowed from env, or NULL */
 	char *token;            /* static bearer token (kubeconfig) or NULL */
 	pthread_mutex_t mu;     /* guards gv */
+	pthread_mutex_t fetch_mu; /* one discovery fetch at a time */
 	json_object *gv;        /* groupVersion -> APIResourceList.resources */
 	struct ikc_kube_conn *next;
 };
@@ -44,6 +45,7 @@ static void conn_free(ikc_kube_conn *c)
 	free(c->token);
 	json_object_put(c->gv);
 	pthread_mutex_destroy(&c->mu);
+	pthread_mutex_destroy(&c->fetch_mu);
 	free(c);
 }
 
@@ -94,6 +96,7 @@ static int conn_new(ikc_kube_conn **out)
 	if (!c)
 		return ikc_error_oom();
 	pthread_mutex_init(&c->mu, NULL);
+	pthread_mutex_init(&c->fetch_mu, NULL);
 	c->gv = json_object_new_object();
 	if (!c->gv) {
 		conn_free(c);
@@ -647,6 +650,15 @@ static int gv_resources(json_object **out, ikc_provider_env *env,
 	pthread_mutex_unlock(&c->mu);
 	if (*out)
 		return 0;
+	/* Parallel reads all miss the cache at first: one thread fetches, the
+	 * others wait for it and take its answer instead of asking again. */
+	pthread_mutex_lock(&c->fetch_mu);
+	pthread_mutex_lock(&c->mu);
+	if (json_object_object_get_ex(c->gv, api_version, &cached))
+		*out = cached;
+	pthread_mutex_unlock(&c->mu);
+	if (*out)
+		goto done;
 	error = get_doc(&doc, env, c, prefix, &status);
 	if (error < 0) {
 		if (status == 404) {
@@ -683,6 +695,7 @@ static int gv_resources(json_object **out, ikc_provider_env *env,
 	if (!*out)
 		error = ikc_error_oom();
 done:
+	pthread_mutex_unlock(&c->fetch_mu);
 	json_object_put(doc);
 	return error;
 }
