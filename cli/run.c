@@ -90,6 +90,20 @@ static int stack_needs_google(const ikc_stack *st)
 	return 0;
 }
 
+/* A duration from the environment ("90m", "2h", "0.05"), or `dflt`. */
+static int env_duration(double *out, const char *name, double dflt)
+{
+	const char *v = getenv(name);
+
+	*out = dflt;
+	if (!v || !*v)
+		return 0;
+	if (ikc_duration_parse(out, v) < 0 || *out <= 0)
+		return ikc_error_set_code(IKC_EINVALID, IKC_ERR_CLI,
+			"%s=\"%s\" is not a duration (e.g. 90m, 2h, 30s)", name, v);
+	return 0;
+}
+
 int ikc_run_open(struct ikc_run *r, struct ikc_session *s, struct ikc_cli *cli)
 {
 	ikc_http_options ho = IKC_HTTP_OPTIONS_INIT;
@@ -122,13 +136,11 @@ int ikc_run_open(struct ikc_run *r, struct ikc_session *s, struct ikc_cli *cli)
 	r->env.kubeconfig = r->kubeconfig;
 	r->env.kube_context = s->stack->kube_context;
 	r->env.parallelism = cli->parallelism;
-	r->env.gke_cluster_deadline = 90 * 60;
-	r->env.gke_nodepool_deadline = 2 * 3600;
-	r->env.kube_ready_deadline = 10 * 60;
-	r->env.poll_interval = getenv("IKC_POLL_INTERVAL") ?
-		strtod(getenv("IKC_POLL_INTERVAL"), NULL) : 2;
-	if (r->env.poll_interval <= 0)
-		r->env.poll_interval = 2;
+	if (env_duration(&r->env.gke_cluster_deadline, "IKC_CLUSTER_TIMEOUT", 90 * 60) ||
+	    env_duration(&r->env.gke_nodepool_deadline, "IKC_NODEPOOL_TIMEOUT", 2 * 3600) ||
+	    env_duration(&r->env.kube_ready_deadline, "IKC_READY_TIMEOUT", 10 * 60) ||
+	    env_duration(&r->env.poll_interval, "IKC_POLL_INTERVAL", 2))
+		return ikc_cli_fail();
 	r->env.progress = on_progress;
 	r->walk.parallelism = cli->parallelism;
 	r->walk.interrupted = &r->interrupted;
