@@ -714,6 +714,8 @@ int ikc_walk_refresh(json_object **live_out, ikc_provider_env *env,
 	rctx.w = &w;
 	rctx.jobs = jobs;
 	rctx.idx = phase;
+	env->refreshing = 1;
+	env->refresh_gen++;
 	for (pass = 0; pass < 2 && rc == 0; pass++) {
 		nphase = 0;
 		for (i = 0; i < njobs; i++)
@@ -721,6 +723,7 @@ int ikc_walk_refresh(json_object **live_out, ikc_provider_env *env,
 				phase[nphase++] = i;
 		rc = run_parallel(nphase, opts ? opts->parallelism : 16, read_one, &rctx);
 	}
+	env->refreshing = 0;
 	if (rc == 0) {
 		*live_out = w.live;
 		w.live = NULL;

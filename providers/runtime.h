@@ -58,6 +58,15 @@ struct ikc_provider_env {
 	double poll_interval;          /* seconds between operation polls; default 2; tests set less */
 	ikc_progress_fn progress;
 	void *progress_ctx;
+	/*
+	 * Set by the walk while it refreshes (reads everything before a plan):
+	 * a provider may then read a whole collection at once (one LIST) and
+	 * answer reads of its members from that, within this refresh only —
+	 * `refresh_gen` grows with every refresh.  Outside a refresh every read
+	 * goes to the API.
+	 */
+	int refreshing;
+	unsigned refresh_gen;
 	void *priv_gke;                /* provider-private caches (created lazily, freed by */
 	void *priv_kube;               /* ikc_provider_env_dispose) */
 };

@@ -83,35 +83,91 @@ done:
 	return error;
 }
 
-int ikc_state_save(ikc_backend *be, ikc_state *st)
+struct ikc_state_write {
+	ikc_buf doc;
+	json_object *content;   /* what doc holds, as the next "stored" snapshot */
+	char *expected;         /* version it replaces (NULL: nothing stored) */
+	uint64_t old_serial;
+	char *new_version;
+};
+
+static void write_free(ikc_state_write *w)
 {
-	ikc_buf doc = IKC_BUF_INIT(IKC_STATE_MAX);
+	if (!w)
+		return;
+	ikc_buf_dispose(&w->doc);
+	json_object_put(w->content);
+	free(w->expected);
+	free(w->new_version);
+	free(w);
+}
+
+int ikc_state_save_prepare(ikc_state_write **out, ikc_state *st)
+{
 	const char *expected = ikc_state__version(st);
-	uint64_t old_serial = ikc_state_serial(st);
-	char *new_version = NULL;
+	ikc_state_write *w;
 	int error;
 
+	*out = NULL;
 	/* A state that came from this backend and did not change: no write. */
 	if (expected && !ikc_state__changed(st))
 		return 0;
-	if (old_serial >= (uint64_t)INT64_MAX)
+	if (ikc_state_serial(st) >= (uint64_t)INT64_MAX)
 		return ikc_error_set_code(IKC_ELIMIT, IKC_ERR_STATE,
 					  "state serial %" PRIu64 " cannot grow",
-					  old_serial);
-	ikc_state__set_serial(st, old_serial + 1);
-	error = ikc_state_serialize(&doc, st);
-	if (error < 0)
-		goto done;
-	error = be->write(be, doc.ptr, doc.len, expected, &new_version);
-	if (error < 0)
-		goto done;
-	error = ikc_state__set_version(st, new_version);
+					  ikc_state_serial(st));
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return ikc_error_oom();
+	w->doc.max = IKC_STATE_MAX;
+	w->old_serial = ikc_state_serial(st);
+	if (expected && !(w->expected = strdup(expected))) {
+		write_free(w);
+		return ikc_error_oom();
+	}
+	ikc_state__set_serial(st, w->old_serial + 1);
+	error = ikc_state_serialize(&w->doc, st);
 	if (error == 0)
-		error = ikc_state__mark_stored(st);
-done:
-	if (error < 0 && !new_version)
-		ikc_state__set_serial(st, old_serial);  /* nothing was stored */
-	free(new_version);
-	ikc_buf_dispose(&doc);
+		error = ikc_state__snapshot(&w->content, st);
+	if (error < 0) {
+		ikc_state__set_serial(st, w->old_serial);
+		write_free(w);
+		return error;
+	}
+	*out = w;
+	return 0;
+}
+
+int ikc_state_save_commit(ikc_backend *be, ikc_state_write *w)
+{
+	return be->write(be, w->doc.ptr, w->doc.len, w->expected, &w->new_version);
+}
+
+int ikc_state_save_finish(ikc_state *st, ikc_state_write *w, int commit_rc)
+{
+	int error = commit_rc;
+
+	if (!w)
+		return commit_rc;
+	if (commit_rc == 0) {
+		error = ikc_state__set_version(st, w->new_version);
+		if (error == 0)
+			ikc_state__set_stored(st, w->content);
+		w->content = NULL;
+	} else if (!w->new_version &&
+		   ikc_state_serial(st) == w->old_serial + 1) {
+		ikc_state__set_serial(st, w->old_serial);  /* nothing was stored */
+	}
+	write_free(w);
 	return error;
+}
+
+int ikc_state_save(ikc_backend *be, ikc_state *st)
+{
+	ikc_state_write *w = NULL;
+	int error = ikc_state_save_prepare(&w, st);
+
+	if (error < 0 || !w)
+		return error;
+	return ikc_state_save_finish(st, w, ikc_state_save_commit(be, w));
 }

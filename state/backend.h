@@ -81,4 +81,25 @@ int ikc_state_load(ikc_state **out, ikc_backend *be);
  */
 int ikc_state_save(ikc_backend *be, ikc_state *st);
 
+/*
+ * The same save in three steps, so that a caller guarding `st` with a lock
+ * (the apply walk) holds it only to prepare and finish, not during the
+ * backend's write: changes made meanwhile go into the next save.  Only one
+ * save of a state may be in progress at a time.
+ */
+typedef struct ikc_state_write ikc_state_write;
+
+/**
+ * Step 1: serialises `st` with its next serial.  *out is NULL (and nothing
+ * needs writing) when `st` did not change since it was loaded or saved.
+ */
+int ikc_state_save_prepare(ikc_state_write **out, ikc_state *st);
+/** Step 2: writes what step 1 prepared (compare-and-swap as ikc_state_save). */
+int ikc_state_save_commit(ikc_backend *be, ikc_state_write *w);
+/**
+ * Step 3: records in `st` what was stored (its version and content) when
+ * `commit_rc` is 0; frees `w`.  Returns commit_rc, or an error of its own.
+ */
+int ikc_state_save_finish(ikc_state *st, ikc_state_write *w, int commit_rc);
+
 #endif /* IKC_STATE_BACKEND_H */

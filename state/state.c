@@ -643,6 +643,18 @@ int ikc_state__mark_stored(ikc_state *st)
 	return 0;
 }
 
+int ikc_state__snapshot(json_object **out, const ikc_state *st)
+{
+	*out = ikc_json_copy(st->doc);
+	return *out ? 0 : ikc_error_oom();
+}
+
+void ikc_state__set_stored(ikc_state *st, json_object *snap)
+{
+	json_object_put(st->stored);
+	st->stored = snap;
+}
+
 int ikc_state__changed(const ikc_state *st)
 {
 	return !st->stored || !content_equal(st->doc, st->stored);

@@ -22,6 +22,10 @@ void ikc_state__set_serial(ikc_state *st, uint64_t serial);
 int ikc_state__mark_stored(ikc_state *st);
 /** 1 when the content differs from the snapshot, or there is none. */
 int ikc_state__changed(const ikc_state *st);
+/** An owned deep copy of the document (what a save stores). */
+int ikc_state__snapshot(json_object **out, const ikc_state *st);
+/** Takes `snap` as the content last stored. */
+void ikc_state__set_stored(ikc_state *st, json_object *snap);
 
 /** Lock info as compact JSON {id, who, host, pid, command, created}. */
 int ikc_lock__encode(ikc_buf *out, const ikc_lock_info *info);
