@@ -30,6 +30,7 @@ struct ikc_kube_conn {
 struct kube_priv {
 	pthread_mutex_t mu;
 	ikc_kube_conn *conns;
+	struct ikc_kube_lists *lists;  /* collections listed in a refresh */
 };
 
 /* Guards the lazy creation of env->priv_kube. */
@@ -61,6 +62,7 @@ void ikc_kube__env_dispose(ikc_provider_env *env)
 		next = c->next;
 		conn_free(c);
 	}
+	ikc_kube__lists_free(p->lists);
 	pthread_mutex_destroy(&p->mu);
 	free(p);
 	env->priv_kube = NULL;
@@ -74,6 +76,10 @@ static struct kube_priv *priv_get(ikc_provider_env *env)
 	p = env->priv_kube;
 	if (!p) {
 		p = calloc(1, sizeof(*p));
+		if (p && ikc_kube__lists_new(&p->lists) < 0) {
+			free(p);
+			p = NULL;
+		}
 		if (p) {
 			pthread_mutex_init(&p->mu, NULL);
 			env->priv_kube = p;
@@ -81,6 +87,13 @@ static struct kube_priv *priv_get(ikc_provider_env *env)
 	}
 	pthread_mutex_unlock(&priv_init_mu);
 	return p;
+}
+
+struct ikc_kube_lists *ikc_kube__lists(ikc_provider_env *env)
+{
+	struct kube_priv *p = priv_get(env);
+
+	return p ? p->lists : NULL;
 }
 
 const char *ikc_kube__server(const ikc_kube_conn *c)

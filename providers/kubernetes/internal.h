@@ -117,4 +117,29 @@ int ikc_kube__obj_get(json_object **out, ikc_provider_env *env,
 int ikc_kube__wait(ikc_provider_env *env, const ikc_target *t, int deleting,
 		   const char *operation);
 
+/* Lists of collections read during a refresh (lists.c). */
+struct ikc_kube_lists;
+
+/** An empty list cache. 0 or IKC_ENOMEM. Free with ikc_kube__lists_free. */
+int ikc_kube__lists_new(struct ikc_kube_lists **out);
+/** Frees a list cache and every list in it. NULL is a no-op. */
+void ikc_kube__lists_free(struct ikc_kube_lists *l);
+/**
+ * The list cache of env (conn.c; borrowed, made with env->priv_kube,
+ * freed by ikc_kube__env_dispose), or NULL on OOM.
+ */
+struct ikc_kube_lists *ikc_kube__lists(ikc_provider_env *env);
+
+/**
+ * A read during a refresh (env->refreshing): the object from one LIST of
+ * its collection per (connection, collection, env->refresh_gen) — the
+ * first reader fetches (following `continue`), parallel readers wait for
+ * its answer.  The value is an owned copy in the shape a GET returns
+ * (kind and apiVersion added when items lack them).  IKC_ENOTFOUND (message
+ * set) when the list has no such name.  When the LIST itself fails (say,
+ * no permission to list), reads of that collection fall back to GET.
+ */
+int ikc_kube__list_read(json_object **out, ikc_provider_env *env,
+			const ikc_target *t, struct ikc_kube_obj *o);
+
 #endif /* IKC_PROVIDERS_KUBERNETES_INTERNAL_H */

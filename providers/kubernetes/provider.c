@@ -98,7 +98,11 @@ static int kube_read(ikc_provider_env *env, const ikc_target *t,
 	error = ikc_kube__obj_open(&o, env, t);
 	if (error < 0)
 		return error;
-	error = ikc_kube__obj_get(live_out, env, t, &o);
+	/* a refresh reads whole collections at once (lists.c) */
+	if (env->refreshing)
+		error = ikc_kube__list_read(live_out, env, t, &o);
+	else
+		error = ikc_kube__obj_get(live_out, env, t, &o);
 	ikc_kube__obj_dispose(&o);
 	return error;
 }

@@ -1038,6 +1038,174 @@ static void test_providers_kube_sim__parallel_reads(void **state)
 	json_object_put(rc);
 }
 
+#define NLIST 50
+#define NLIST_THREADS 8
+#define CM_COLL "/api/v1/namespaces/default/configmaps"
+
+/* Sum of the counts of routes starting with `prefix` in /_sim/calls. */
+static long calls_prefixed(const char *prefix)
+{
+	char url[512];
+	json_object *doc, *routes;
+	long status, n = 0;
+
+	(void)snprintf(url, sizeof(url), "%s_sim/calls", W.sim.url);
+	doc = raw("GET", url, NULL, NULL, NULL, &status);
+	assert_int_equal(200, status);
+	routes = ikc_json_path(doc, "routes");
+	if (routes) {
+		json_object_object_foreach(routes, k, v) {
+			if (ikc_str_startswith(k, prefix))
+				n += json_object_get_int(v);
+		}
+	}
+	json_object_put(doc);
+	return n;
+}
+
+struct list_reader {
+	const ikc_target *t;        /* NLIST targets */
+	json_object *const *want;   /* what GET returned for each */
+	json_object *got[NLIST];
+	int failures;
+	int mismatches;
+};
+
+static void *read_list(void *arg)
+{
+	struct list_reader *r = arg;
+	int i;
+
+	for (i = 0; i < NLIST; i++) {
+		if (K()->read(&W.env, &r->t[i], &r->got[i]) < 0 || !r->got[i])
+			r->failures++;
+		else if (!json_object_equal(r->got[i], r->want[i]))
+			r->mismatches++;
+	}
+	return NULL;
+}
+
+/*
+ * During a refresh, reads of one collection are answered from a single
+ * LIST (no GET of single objects) with the values a GET returns; outside a
+ * refresh every read asks the API.
+ */
+static void test_providers_kube_sim__refresh_reads_by_list(void **state)
+{
+	char names[NLIST][32], addrs[NLIST][64], body[256];
+	ikc_target t[NLIST], tmiss;
+	json_object *gets[NLIST], *live = NULL;
+	struct list_reader r[NLIST_THREADS];
+	pthread_t th[NLIST_THREADS];
+	long status, lists0, singles0;
+	int i, j;
+
+	(void)state;
+	for (i = 0; i < NLIST; i++) {
+		json_object *o;
+
+		(void)snprintf(names[i], sizeof(names[i]), "lst-%02d", i);
+		(void)snprintf(addrs[i], sizeof(addrs[i]), "ConfigMap/%s",
+			       names[i]);
+		(void)snprintf(body, sizeof(body),
+			       "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+			       "\"metadata\":{\"name\":\"%s\"},\"data\":"
+			       "{\"i\":\"%d\"}}", names[i], i);
+		o = kube_raw(W.c1, "POST", CM_COLL, body, NULL, &status);
+		assert_int_equal(201, status);
+		json_object_put(o);
+		t[i] = target(addrs[i], "v1", "ConfigMap", names[i], NULL,
+			      W.c1);
+	}
+	tmiss = target("ConfigMap/lst-none", "v1", "ConfigMap", "lst-none",
+		       NULL, W.c1);
+
+	/* outside a refresh: one GET per read, no LIST */
+	W.env.refreshing = 0;
+	lists0 = calls("cluster/c1 GET " CM_COLL);
+	singles0 = calls_prefixed("cluster/c1 GET " CM_COLL "/lst-");
+	for (i = 0; i < NLIST; i++) {
+		gets[i] = NULL;
+		assert_int_equal(0, K()->read(&W.env, &t[i], &gets[i]));
+		assert_string_equal(names[i], ikc_json_str(
+					    ikc_json_path(gets[i], "metadata"),
+					    "name"));
+	}
+	assert_int_equal(lists0, calls("cluster/c1 GET " CM_COLL));
+	assert_int_equal(singles0 + NLIST,
+			 calls_prefixed("cluster/c1 GET " CM_COLL "/lst-"));
+
+	/* a refresh: 8 threads read all 50 at once -> exactly one LIST */
+	W.env.refreshing = 1;
+	W.env.refresh_gen = 1;
+	lists0 = calls("cluster/c1 GET " CM_COLL);
+	singles0 = calls_prefixed("cluster/c1 GET " CM_COLL "/");
+	for (j = 0; j < NLIST_THREADS; j++) {
+		memset(&r[j], 0, sizeof(r[j]));
+		r[j].t = t;
+		r[j].want = gets;
+		assert_int_equal(0, pthread_create(&th[j], NULL, read_list,
+						   &r[j]));
+	}
+	for (j = 0; j < NLIST_THREADS; j++) {
+		assert_int_equal(0, pthread_join(th[j], NULL));
+		assert_int_equal(0, r[j].failures);
+		assert_int_equal(0, r[j].mismatches);
+	}
+	assert_int_equal(lists0 + 1, calls("cluster/c1 GET " CM_COLL));
+	assert_int_equal(singles0,
+			 calls_prefixed("cluster/c1 GET " CM_COLL "/"));
+	/* the very text a GET gives: kind and apiVersion included */
+	for (i = 0; i < NLIST; i++) {
+		assert_string_equal("ConfigMap",
+				    ikc_json_str(r[0].got[i], "kind"));
+		assert_string_equal("v1",
+				    ikc_json_str(r[0].got[i], "apiVersion"));
+		assert_string_equal(
+			json_object_to_json_string_ext(gets[i],
+						       JSON_C_TO_STRING_PLAIN),
+			json_object_to_json_string_ext(r[0].got[i],
+						       JSON_C_TO_STRING_PLAIN));
+	}
+	for (j = 0; j < NLIST_THREADS; j++)
+		for (i = 0; i < NLIST; i++)
+			json_object_put(r[j].got[i]);
+	/* an absent name is not found, from the same list */
+	assert_int_equal(IKC_ENOTFOUND, K()->read(&W.env, &tmiss, &live));
+	assert_null(live);
+	assert_non_null(strstr(ikc_error_last(), "lst-none"));
+	assert_int_equal(lists0 + 1, calls("cluster/c1 GET " CM_COLL));
+
+	/* a change made meanwhile shows in the next refresh, not this one */
+	json_object_put(kube_raw(W.c1, "PATCH", CM_COLL "/lst-00",
+				 "{\"data\":{\"i\":\"changed\"}}",
+				 "application/merge-patch+json", &status));
+	assert_int_equal(200, status);
+	assert_int_equal(0, K()->read(&W.env, &t[0], &live));
+	assert_string_equal("0", ikc_json_str(ikc_json_path(live, "data"),
+					      "i"));
+	json_object_put(live);
+	W.env.refresh_gen = 2;
+	assert_int_equal(0, K()->read(&W.env, &t[0], &live));
+	assert_string_equal("changed", ikc_json_str(
+				    ikc_json_path(live, "data"), "i"));
+	json_object_put(live);
+	assert_int_equal(lists0 + 2, calls("cluster/c1 GET " CM_COLL));
+	assert_int_equal(singles0,
+			 calls_prefixed("cluster/c1 GET " CM_COLL "/"));
+
+	/* the refresh over: reads hit the API again */
+	W.env.refreshing = 0;
+	assert_int_equal(0, K()->read(&W.env, &t[1], &live));
+	json_object_put(live);
+	assert_int_equal(IKC_ENOTFOUND, K()->read(&W.env, &tmiss, &live));
+	assert_int_equal(lists0 + 2, calls("cluster/c1 GET " CM_COLL));
+	assert_int_equal(singles0 + 2,
+			 calls_prefixed("cluster/c1 GET " CM_COLL "/"));
+	for (i = 0; i < NLIST; i++)
+		json_object_put(gets[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1051,6 +1219,7 @@ int main(void)
 		cmocka_unit_test(test_providers_kube_sim__faults_retried_once_created),
 		cmocka_unit_test(test_providers_kube_sim__ignore_changes_left_alone),
 		cmocka_unit_test(test_providers_kube_sim__parallel_reads),
+		cmocka_unit_test(test_providers_kube_sim__refresh_reads_by_list),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
