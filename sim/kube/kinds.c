@@ -357,24 +357,152 @@ static void not_found(sim_response *resp)
 	answer(resp, 404, st);
 }
 
+/* The item path of a kind: /api/v1/namespaces/{namespace}/configmaps/{name}. */
+static char *kind_item_path(const kube_kind *kd)
+{
+	if (*kd->group)
+		return ikc_asprintf("/apis/%s/%s/%s%s/{name}", kd->group, kd->version,
+				    (kd->flags & NS) ? "namespaces/{namespace}/" : "",
+				    kd->plural);
+	return ikc_asprintf("/api/%s/%s%s/{name}", kd->version,
+			    (kd->flags & NS) ? "namespaces/{namespace}/" : "",
+			    kd->plural);
+}
+
+/* Appends `msg` to `dst` as field `field` and empties `msg`. */
+static int pb_wrap(ikc_buf *dst, unsigned field, ikc_buf *msg)
+{
+	int rc = kube__pb_message(dst, field, msg);
+
+	ikc_buf_clear(msg);
+	return rc;
+}
+
+/*
+ * One openapi.v2.Operation for PATCH of a kind: the query parameter dryRun
+ * (ParametersItem.parameter(1) -> Parameter.non_body_parameter(2) ->
+ * NonBodyParameter.query_parameter_sub_schema(3) {in(2), name(4), type(6)}),
+ * a "200" response (responses(9) -> response_code(1) {name(1), value(2) ->
+ * ResponseValue.response(1) {description(1)}}) and the vendor extension
+ * x-kubernetes-group-version-kind (vendor_extension(13) -> NamedAny {name(1),
+ * value(2) -> Any.yaml(2)}).
+ */
+static int pb_patch_operation(ikc_buf *op, const kube_kind *kd)
+{
+	ikc_buf a = IKC_BUF_INIT(IKC_HTTP_BODY_MAX), b = IKC_BUF_INIT(IKC_HTTP_BODY_MAX);
+	char *yaml = ikc_asprintf("group: \"%s\"\nkind: \"%s\"\nversion: \"%s\"\n",
+				  kd->group, kd->kind, kd->version);
+	int rc = yaml ? 0 : IKC_ERROR;
+
+	/* parameters: dryRun in the query */
+	if (rc == 0)
+		rc = kube__pb_string(&a, 2, "query");
+	if (rc == 0)
+		rc = kube__pb_string(&a, 4, "dryRun");
+	if (rc == 0)
+		rc = kube__pb_string(&a, 6, "string");
+	if (rc == 0)
+		rc = pb_wrap(&b, 3, &a);     /* NonBodyParameter */
+	if (rc == 0)
+		rc = pb_wrap(&a, 2, &b);     /* Parameter */
+	if (rc == 0)
+		rc = pb_wrap(&b, 1, &a);     /* ParametersItem */
+	if (rc == 0)
+		rc = pb_wrap(op, 8, &b);     /* Operation.parameters */
+	/* responses: 200 OK */
+	if (rc == 0)
+		rc = kube__pb_string(&a, 1, "OK");
+	if (rc == 0)
+		rc = pb_wrap(&b, 1, &a);     /* ResponseValue.response */
+	if (rc == 0)
+		rc = kube__pb_string(&a, 1, "200");
+	if (rc == 0)
+		rc = pb_wrap(&a, 2, &b);     /* NamedResponseValue.value */
+	if (rc == 0)
+		rc = pb_wrap(&b, 1, &a);     /* Responses.response_code */
+	if (rc == 0)
+		rc = pb_wrap(op, 9, &b);     /* Operation.responses */
+	/* x-kubernetes-group-version-kind */
+	if (rc == 0)
+		rc = kube__pb_string(&a, 2, yaml);
+	if (rc == 0)
+		rc = kube__pb_string(&b, 1, "x-kubernetes-group-version-kind");
+	if (rc == 0)
+		rc = pb_wrap(&b, 2, &a);     /* NamedAny.value */
+	if (rc == 0)
+		rc = pb_wrap(op, 13, &b);    /* Operation.vendor_extension */
+	free(yaml);
+	ikc_buf_dispose(&a);
+	ikc_buf_dispose(&b);
+	return rc;
+}
+
+/*
+ * The openapi.v2.Document (gnostic OpenAPIv2.proto) in protobuf: swagger(1),
+ * info(2) {title(1), version(2)}, paths(8) {path(2): NamedPathItem {name(1),
+ * value(2): PathItem {patch(8)}}} with one item path per kind.  No
+ * definitions, so kubectl's schema validation has nothing to reject.
+ */
+static int openapi_v2_protobuf(ikc_buf *doc)
+{
+	ikc_buf paths = IKC_BUF_INIT(IKC_HTTP_BODY_MAX);
+	ikc_buf m = IKC_BUF_INIT(IKC_HTTP_BODY_MAX), n = IKC_BUF_INIT(IKC_HTTP_BODY_MAX);
+	size_t i;
+	int rc = kube__pb_string(doc, 1, "2.0");
+
+	if (rc == 0)
+		rc = kube__pb_string(&m, 1, "Kubernetes");
+	if (rc == 0)
+		rc = kube__pb_string(&m, 2, "unversioned");
+	if (rc == 0)
+		rc = pb_wrap(doc, 2, &m);     /* Document.info */
+	for (i = 0; rc == 0 && i < NKINDS; i++) {
+		char *path = kind_item_path(&kinds[i]);
+
+		rc = path ? pb_patch_operation(&m, &kinds[i]) : IKC_ERROR;
+		if (rc == 0)
+			rc = pb_wrap(&n, 8, &m);     /* PathItem.patch */
+		if (rc == 0)
+			rc = kube__pb_string(&m, 1, path);
+		if (rc == 0)
+			rc = pb_wrap(&m, 2, &n);     /* NamedPathItem.value */
+		if (rc == 0)
+			rc = pb_wrap(&paths, 2, &m); /* Paths.path */
+		free(path);
+	}
+	if (rc == 0)
+		rc = pb_wrap(doc, 8, &paths);        /* Document.paths */
+	ikc_buf_dispose(&paths);
+	ikc_buf_dispose(&m);
+	ikc_buf_dispose(&n);
+	return rc;
+}
+
 /*
  * /openapi/v2 without definitions.  kubectl 1.20 validates manifests against
  * it and skips kinds it has no schema for, so its default --validate=true
- * works; the protobuf form is what kubectl asks for.
+ * works; it also looks up each kind's PATCH operation for the dryRun
+ * parameter before a server-side dry run (kubectl diff).  The protobuf form
+ * is what kubectl asks for.
  */
 static void openapi_v2(const char *accept, sim_response *resp)
 {
-	/* openapi_v2.Document{swagger: "2.0"}: field 1, length-delimited */
-	static const char pb[] = {0x0a, 0x03, '2', '.', '0'};
-
 	resp->status = 200;
 	if (accept && strstr(accept, "protobuf")) {
+		ikc_buf doc = IKC_BUF_INIT(IKC_HTTP_BODY_MAX);
+
+		if (openapi_v2_protobuf(&doc) != 0) {
+			ikc_buf_dispose(&doc);
+			resp->status = 500;
+			resp->content_type = strdup("text/plain; charset=utf-8");
+			resp->body = strdup("cannot encode the OpenAPI document");
+			resp->body_len = resp->body ? strlen(resp->body) : 0;
+			return;
+		}
 		/* as kube-openapi answers it: Go's mime parser rejects the '@' */
 		resp->content_type = strdup("application/octet-stream");
-		resp->body = malloc(sizeof(pb));
-		if (resp->body)
-			memcpy(resp->body, pb, sizeof(pb));
-		resp->body_len = resp->body ? sizeof(pb) : 0;
+		resp->body_len = doc.len;
+		resp->body = ikc_buf_detach(&doc);
 		return;
 	}
 	resp->body = strdup("{\"swagger\":\"2.0\",\"info\":{\"title\":\"Kubernetes\","

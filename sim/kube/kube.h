@@ -10,8 +10,10 @@
 
 #include <pthread.h>         /* for pthread_mutex_t */
 #include <stddef.h>          /* for size_t */
+#include <stdint.h>          /* for uint64_t */
 #include <json-c/json.h>
 #include "sim/api.h"         /* for sim_request, sim_response */
+#include "util/buf.h"         /* for ikc_buf */
 
 /* Flags of a resource type. */
 #define KUBE_NAMESPACED 0x01 /* lives in a namespace */
@@ -85,6 +87,19 @@ const kube_kind *kube__kind_by_store(const char *store);
 const kube_kind *kube__kind_by_kind(const char *kind);
 /** The apiVersion of a kind, "v1" or "apps/v1"; owned. */
 char *kube__api_version(const kube_kind *kd);
+
+/*
+ * Protocol-buffers writing (protobuf.c), enough for the OpenAPI v2 document.
+ * Each appends to `b` and returns 0, IKC_ELIMIT or IKC_ERROR (out of memory).
+ */
+/** Appends `v` as a base-128 varint. */
+int kube__pb_varint(ikc_buf *b, uint64_t v);
+/** Appends field `field` with wire type 2 holding `len` bytes of `data`. */
+int kube__pb_bytes(ikc_buf *b, unsigned field, const void *data, size_t len);
+/** Appends a string field (the NUL is not written). */
+int kube__pb_string(ikc_buf *b, unsigned field, const char *s);
+/** Appends the encoded message in `msg` as embedded-message field `field`. */
+int kube__pb_message(ikc_buf *b, unsigned field, const ikc_buf *msg);
 /**
  * Answers the discovery and OpenAPI paths (/version, /api, /apis, /openapi).
  * Returns 1 if the path was one of them (resp filled), 0 otherwise.
