@@ -1121,6 +1121,87 @@ static void test_sim_kube_api__deployment_makes_replicaset(void **state)
 	free(rs1);
 }
 
+/*
+ * A protobuf field reader for the /openapi/v2 document: the `nth` (0-based)
+ * occurrence of length-delimited field `field` in msg[0..len), or NULL.
+ * Varint fields are skipped; other wire types end the walk.
+ */
+static const unsigned char *pb_field(const unsigned char *msg, size_t len,
+				     unsigned field, int nth, size_t *out_len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		uint64_t key = 0, v = 0;
+		int shift = 0;
+
+		while (i < len && shift < 64) {
+			key |= (uint64_t)(msg[i] & 0x7f) << shift;
+			shift += 7;
+			if (!(msg[i++] & 0x80))
+				break;
+		}
+		shift = 0;
+		while (i < len && shift < 64) {
+			v |= (uint64_t)(msg[i] & 0x7f) << shift;
+			shift += 7;
+			if (!(msg[i++] & 0x80))
+				break;
+		}
+		if ((key & 7) == 0)
+			continue;
+		if ((key & 7) != 2 || v > len - i)
+			return NULL;
+		if ((key >> 3) == field && nth-- == 0) {
+			*out_len = (size_t)v;
+			return msg + i;
+		}
+		i += (size_t)v;
+	}
+	return NULL;
+}
+
+/* Follows a chain of (field, 0th occurrence) pairs ending in 0. */
+static const unsigned char *pb_path(const unsigned char *msg, size_t len,
+				    size_t *out_len, ...)
+{
+	va_list ap;
+	unsigned f;
+
+	va_start(ap, out_len);
+	for (f = va_arg(ap, unsigned); msg && f; f = va_arg(ap, unsigned))
+		msg = pb_field(msg, len, f, 0, &len);
+	va_end(ap);
+	*out_len = len;
+	return msg;
+}
+
+/* True if a pb string of length n equals s. */
+static int pb_eq(const unsigned char *p, size_t n, const char *s)
+{
+	return p && n == strlen(s) && memcmp(p, s, n) == 0;
+}
+
+/*
+ * The PATCH operation openapi.v2 lists for the item path `path`: the
+ * Operation message of Document.paths(8).path(2)[name(1) == path].value(2).patch(8).
+ */
+static const unsigned char *pb_patch_op(const unsigned char *doc, size_t len,
+					const char *path, size_t *op_len)
+{
+	size_t plen, ilen, nlen;
+	const unsigned char *paths = pb_field(doc, len, 8, 0, &plen);
+	const unsigned char *item, *name;
+	int i;
+
+	for (i = 0; paths && (item = pb_field(paths, plen, 2, i, &ilen)); i++) {
+		name = pb_field(item, ilen, 1, 0, &nlen);
+		if (pb_eq(name, nlen, path))
+			return pb_path(item, ilen, op_len, 2u, 8u, 0u);
+	}
+	return NULL;
+}
+
 static void test_sim_kube_api__discovery(void **state)
 {
 	sim_kube *k = *state;
@@ -1198,8 +1279,40 @@ static void test_sim_kube_api__discovery(void **state)
 			 &resp);
 		assert_int_equal(200, resp.status);
 		assert_string_equal("application/octet-stream", resp.content_type);
-		assert_int_equal(5, resp.body_len);
+		assert_true(resp.body_len > 5);
 		assert_memory_equal("\x0a\x03" "2.0", resp.body, 5);
+		{
+			/* kubectl 1.20's dry-run check: PATCH of the kind has the
+			 * x-kubernetes-group-version-kind extension and dryRun */
+			const unsigned char *doc = (const unsigned char *)resp.body;
+			const unsigned char *op, *p;
+			size_t oplen, n;
+
+			op = pb_patch_op(doc, resp.body_len,
+					 "/api/v1/namespaces/{namespace}/configmaps/{name}",
+					 &oplen);
+			assert_non_null(op);
+			p = pb_path(op, oplen, &n, 13u, 1u, 0u);
+			assert_true(pb_eq(p, n, "x-kubernetes-group-version-kind"));
+			p = pb_path(op, oplen, &n, 13u, 2u, 2u, 0u);
+			assert_true(pb_eq(p, n, "group: \"\"\nkind: \"ConfigMap\"\n"
+					  "version: \"v1\"\n"));
+			p = pb_path(op, oplen, &n, 8u, 1u, 2u, 3u, 4u, 0u);
+			assert_true(pb_eq(p, n, "dryRun"));
+			p = pb_path(op, oplen, &n, 8u, 1u, 2u, 3u, 2u, 0u);
+			assert_true(pb_eq(p, n, "query"));
+			op = pb_patch_op(doc, resp.body_len,
+					 "/apis/apps/v1/namespaces/{namespace}/deployments/{name}",
+					 &oplen);
+			assert_non_null(op);
+			p = pb_path(op, oplen, &n, 13u, 2u, 2u, 0u);
+			assert_true(pb_eq(p, n, "group: \"apps\"\nkind: \"Deployment\"\n"
+					  "version: \"v1\"\n"));
+			op = pb_patch_op(doc, resp.body_len, "/api/v1/nodes/{name}", &oplen);
+			assert_non_null(op);
+			assert_null(pb_patch_op(doc, resp.body_len, "/api/v1/widgets/{name}",
+						&oplen));
+		}
 		sim_response_dispose(&resp);
 	}
 	o = call(k, "GET", "/openapi/v2", NULL, NULL, NULL, &st);
