@@ -87,6 +87,7 @@ struct ikc_state_write {
 	ikc_buf doc;
 	json_object *content;   /* what doc holds, as the next "stored" snapshot */
 	char *expected;         /* version it replaces (NULL: nothing stored) */
+	char lineage[37];       /* of the state doc was made from */
 	uint64_t old_serial;
 	char *new_version;
 };
@@ -125,6 +126,7 @@ int ikc_state_save_prepare(ikc_state_write **out, ikc_state *st)
 		write_free(w);
 		return ikc_error_oom();
 	}
+	snprintf(w->lineage, sizeof(w->lineage), "%s", ikc_state_lineage(st));
 	ikc_state__set_serial(st, w->old_serial + 1);
 	error = ikc_state_serialize(&w->doc, st);
 	if (error == 0)
@@ -140,7 +142,10 @@ int ikc_state_save_prepare(ikc_state_write **out, ikc_state *st)
 
 int ikc_state_save_commit(ikc_backend *be, ikc_state_write *w)
 {
-	return be->write(be, w->doc.ptr, w->doc.len, w->expected, &w->new_version);
+	/* The file backend need not parse again what ikc_state_serialize made. */
+	return ikc_file_backend__write_state(be, w->doc.ptr, w->doc.len,
+					     w->lineage, w->old_serial + 1,
+					     w->expected, &w->new_version);
 }
 
 int ikc_state_save_finish(ikc_state *st, ikc_state_write *w, int commit_rc)

@@ -36,9 +36,28 @@ typedef struct file_backend {
 	char *lock_path;
 	char *lock_tmp;         /* PATH.lock.new.<pid>: built, then linked */
 	char *backup_path;
+	char *backup_tmp;       /* PATH.backup.tmp.<pid>: linked, then renamed */
 	char held[37];          /* id of the lock this handle holds, or "" */
 	long held_pid;          /* process that took it */
+	/*
+	 * The stored file this handle last read or wrote and validated: its
+	 * identity (device, inode, size, change times) and its lineage and
+	 * serial.  While the file on disk still has this identity, a write
+	 * need not read and parse it again to compare versions.
+	 */
+	int known;
+	struct stat known_stat;
+	char known_lineage[37];
+	uint64_t known_serial;
 } file_backend;
+
+/* What the stored file holds, as far as compare-and-swap cares. */
+typedef struct stored_meta {
+	int exists;
+	struct stat sb;         /* identity of the file read (when exists) */
+	char lineage[37];
+	uint64_t serial;
+} stored_meta;
 
 static int ensure_dir(file_backend *fb)
 {
@@ -468,36 +487,91 @@ static int fb_lock_holder(ikc_backend *be, ikc_lock_info *out)
 	return lock_read((file_backend *)be, out);
 }
 
-/* The serial of a parsed document, in decimal: the version token. */
-static char *serial_text(const ikc_state *st)
+/* The serial in decimal: the version token. */
+static char *serial_text(uint64_t serial)
 {
-	return ikc_asprintf("%" PRIu64, ikc_state_serial(st));
+	return ikc_asprintf("%" PRIu64, serial);
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static void remember(file_backend *fb, const stored_meta *m)
+{
+	fb->known = m->exists;
+	if (!m->exists)
+		return;
+	fb->known_stat = m->sb;
+	memcpy(fb->known_lineage, m->lineage, sizeof(fb->known_lineage));
+	fb->known_serial = m->serial;
+}
+
+/*
+ * Reads the stored file into `out` (appended) and validates it; `what`
+ * names it in messages.  meta->exists is 0 (and 0 returned) when there is
+ * no file.  Remembers what it read when valid, forgets otherwise.
+ */
+static int read_stored(file_backend *fb, ikc_buf *out, stored_meta *meta,
+		       const char *what)
+{
+	ikc_state *st = NULL;
+	size_t start = out->len;
+	int fd, error;
+
+	memset(meta, 0, sizeof(*meta));
+	fb->known = 0;
+	fd = open(fb->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return ikc_error_set_os(IKC_ERR_OS, "cannot open %s", fb->path);
+	}
+	if (fstat(fd, &meta->sb) < 0) {
+		error = ikc_error_set_os(IKC_ERR_OS, "cannot read %s", fb->path);
+		close(fd);
+		return error;
+	}
+	error = read_fd(out, fd, IKC_STATE_MAX, fb->path);
+	close(fd);
+	if (error < 0)
+		return error;
+	error = ikc_state_parse(&st, out->ptr + start, out->len - start, what);
+	if (error < 0)
+		return error;
+	meta->exists = 1;
+	snprintf(meta->lineage, sizeof(meta->lineage), "%s", ikc_state_lineage(st));
+	meta->serial = ikc_state_serial(st);
+	ikc_state_free(st);
+	remember(fb, meta);
+	return 0;
 }
 
 static int fb_read(ikc_backend *be, ikc_buf *out, char **version_out)
 {
 	file_backend *fb = (file_backend *)be;
-	ikc_state *st = NULL;
-	size_t start = out->len;
+	stored_meta meta;
 	char *what = NULL;
 	int error;
 
 	*version_out = NULL;
-	error = ikc_fs_read_file(out, fb->path, IKC_STATE_MAX);
-	if (error == IKC_ENOTFOUND)
-		return ikc_error_set_code(IKC_ENOTFOUND, IKC_ERR_STATE,
-					  "no state is stored at %s yet", fb->path);
-	if (error < 0)
-		return error;
 	what = ikc_asprintf("state file %s", fb->path);
 	if (!what)
 		return ikc_error_oom();
-	error = ikc_state_parse(&st, out->ptr + start, out->len - start, what);
+	error = read_stored(fb, out, &meta, what);
 	free(what);
 	if (error < 0)
 		return error;
-	*version_out = serial_text(st);
-	ikc_state_free(st);
+	if (!meta.exists)
+		return ikc_error_set_code(IKC_ENOTFOUND, IKC_ERR_STATE,
+					  "no state is stored at %s yet", fb->path);
+	*version_out = serial_text(meta.serial);
 	return *version_out ? 0 : ikc_error_oom();
 }
 
@@ -519,71 +593,137 @@ static int check_held(file_backend *fb)
 		"not writing %s", fb->held, fb->path);
 }
 
-/* Compares the stored document with what the caller read; 0 if it may go. */
-static int compare_stored(file_backend *fb, const ikc_buf *raw,
-			  const ikc_state *next, const char *expected)
+/*
+ * What is stored now: the remembered lineage and serial while the file is
+ * still the one this handle last read or wrote, otherwise read and parsed
+ * (a file that is not a valid ikc state is refused: never overwritten).
+ */
+static int stored_now(file_backend *fb, stored_meta *meta)
 {
-	ikc_state *cur = NULL;
-	char *serial = NULL;
+	ikc_buf raw = IKC_BUF_INIT(IKC_STATE_MAX);
 	int error;
 
-	if (!raw->ptr) {
-		if (expected)
-			return ikc_error_set_code(IKC_ESTALE, IKC_ERR_STATE,
-				"state changed since it was read (serial %s, now "
-				"removed from %s)", expected, fb->path);
-		return 0;
+	memset(meta, 0, sizeof(*meta));
+	if (fb->known) {
+		if (stat(fb->path, &meta->sb) == 0 &&
+		    same_file(&meta->sb, &fb->known_stat)) {
+			meta->exists = 1;
+			memcpy(meta->lineage, fb->known_lineage, sizeof(meta->lineage));
+			meta->serial = fb->known_serial;
+			return 0;
+		}
+		fb->known = 0;
 	}
-	error = ikc_state_parse(&cur, raw->ptr, raw->len, NULL);
-	if (error < 0) {
+	error = read_stored(fb, &raw, meta, NULL);
+	ikc_buf_dispose(&raw);
+	if (error == IKC_EINVALID || error == IKC_ELIMIT) {
 		char *why = strdup(ikc_error_last());
 
 		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
 			"existing state file %s is not a usable ikc state (%s); "
 			"not overwriting it", fb->path, why ? why : "invalid");
 		free(why);
-		return error;
 	}
-	serial = serial_text(cur);
-	if (!serial) {
+	return error;
+}
+
+/* Compares what is stored with what the caller read; 0 if it may go. */
+static int compare_stored(file_backend *fb, const stored_meta *cur,
+			  const char *lineage, uint64_t serial,
+			  const char *expected)
+{
+	char *stored = NULL;
+	int error = 0;
+
+	if (!cur->exists) {
+		if (expected)
+			return ikc_error_set_code(IKC_ESTALE, IKC_ERR_STATE,
+				"state changed since it was read (serial %s, now "
+				"removed from %s)", expected, fb->path);
+		return 0;
+	}
+	stored = serial_text(cur->serial);
+	if (!stored) {
 		error = ikc_error_oom();
 	} else if (!expected) {
 		error = ikc_error_set_code(IKC_ESTALE, IKC_ERR_STATE,
 			"a state is already stored at %s (serial %s); load it "
-			"instead of starting a new one", fb->path, serial);
-	} else if (strcmp(ikc_state_lineage(cur), ikc_state_lineage(next)) != 0) {
+			"instead of starting a new one", fb->path, stored);
+	} else if (strcmp(cur->lineage, lineage) != 0) {
 		error = ikc_error_set_code(IKC_ECONFLICT, IKC_ERR_STATE,
 			"the state at %s has lineage %s, not %s: it is another "
-			"state; not overwriting it", fb->path,
-			ikc_state_lineage(cur), ikc_state_lineage(next));
-	} else if (strcmp(serial, expected) != 0) {
+			"state; not overwriting it", fb->path, cur->lineage, lineage);
+	} else if (strcmp(stored, expected) != 0) {
 		error = ikc_error_set_code(IKC_ESTALE, IKC_ERR_STATE,
 			"state changed since it was read (serial %s, now %s)",
-			expected, serial);
-	} else if (ikc_state_serial(next) <= ikc_state_serial(cur)) {
+			expected, stored);
+	} else if (serial <= cur->serial) {
 		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
 			"the new state's serial %" PRIu64 " must be greater than "
-			"the stored serial %s", ikc_state_serial(next), serial);
+			"the stored serial %s", serial, stored);
 	}
-	free(serial);
-	ikc_state_free(cur);
+	free(stored);
 	return error;
 }
 
-static int fb_write(ikc_backend *be, const char *data, size_t len,
-		    const char *expected_version, char **new_version_out)
+/*
+ * Makes PATH.backup the file that is stored now (`cur`): a hard link to it
+ * under a temporary name renamed over the backup, so no bytes are copied;
+ * a copy where the file system has no hard links.  IKC_ESTALE when the file
+ * was replaced since it was checked.
+ */
+static int make_backup(file_backend *fb, const stored_meta *cur)
 {
-	file_backend *fb = (file_backend *)be;
 	ikc_buf raw = IKC_BUF_INIT(IKC_STATE_MAX);
+	struct stat sb;
+	int error = 0;
+
+	free(fb->backup_tmp);
+	fb->backup_tmp = ikc_asprintf("%s.tmp.%ld", fb->backup_path, (long)getpid());
+	if (!fb->backup_tmp)
+		return ikc_error_oom();
+	(void)unlink(fb->backup_tmp);    /* a leftover of a killed run with our pid */
+	if (link(fb->path, fb->backup_tmp) == 0) {
+		if (lstat(fb->backup_tmp, &sb) < 0 || sb.st_ino != cur->sb.st_ino ||
+		    sb.st_dev != cur->sb.st_dev) {
+			(void)unlink(fb->backup_tmp);
+			fb->known = 0;
+			return ikc_error_set_code(IKC_ESTALE, IKC_ERR_STATE,
+				"%s was replaced while it was being saved; "
+				"load it again", fb->path);
+		}
+		if (rename(fb->backup_tmp, fb->backup_path) < 0) {
+			error = ikc_error_set_os(IKC_ERR_OS, "cannot replace %s",
+						 fb->backup_path);
+			(void)unlink(fb->backup_tmp);
+		}
+		return error;  /* the folder is synced after the state's rename */
+	}
+	if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP &&
+	    errno != ENOSYS && errno != EMLINK && errno != EXDEV)
+		return ikc_error_set_os(IKC_ERR_OS, "cannot create %s", fb->backup_tmp);
+	error = ikc_fs_read_file(&raw, fb->path, IKC_STATE_MAX);
+	if (error == 0)
+		error = ikc_fs_write_atomic(fb->backup_path, raw.ptr, raw.len, 0600);
+	ikc_buf_dispose(&raw);
+	return error;
+}
+
+/*
+ * The write: `data` is a valid state document with this lineage and serial
+ * (checked by the caller).
+ */
+static int write_doc(file_backend *fb, const char *data, size_t len,
+		     const char *lineage, uint64_t serial,
+		     const char *expected_version, char **new_version_out)
+{
 	ikc_lock_info self;
-	ikc_state *next = NULL;
+	stored_meta cur, now;
 	int error, transient = 0;
 
 	*new_version_out = NULL;
 	memset(&self, 0, sizeof(self));
-	error = ikc_state_parse(&next, data, len, "the state to store");
-	if (error < 0)
-		return error;
+	memset(&now, 0, sizeof(now));
 	error = ensure_dir(fb);
 	if (error < 0)
 		goto done;
@@ -593,30 +733,30 @@ static int fb_write(ikc_backend *be, const char *data, size_t len,
 		/* No lock held: take one for this write so the check is atomic. */
 		error = ikc_lock_info_self(&self, "ikc (state write)");
 		if (error == 0)
-			error = fb_lock(be, &self, WRITE_LOCK_TIMEOUT);
+			error = fb_lock(&fb->parent, &self, WRITE_LOCK_TIMEOUT);
 		transient = error == 0;
 	}
 	if (error < 0)
 		goto done;
-	error = ikc_fs_read_file(&raw, fb->path, IKC_STATE_MAX);
-	if (error == IKC_ENOTFOUND) {
-		ikc_buf_dispose(&raw);
-		error = 0;
-	}
+	error = stored_now(fb, &cur);
+	if (error == 0)
+		error = compare_stored(fb, &cur, lineage, serial, expected_version);
+	if (error == 0 && cur.exists)
+		error = make_backup(fb, &cur);
 	if (error < 0)
 		goto done;
-	error = compare_stored(fb, &raw, next, expected_version);
-	if (error < 0)
-		goto done;
-	if (raw.ptr) {
-		error = ikc_fs_write_atomic(fb->backup_path, raw.ptr, raw.len, 0600);
-		if (error < 0)
-			goto done;
-	}
+	fb->known = 0;
 	error = ikc_fs_write_atomic(fb->path, data, len, 0600);
 	if (error < 0)
 		goto done;
-	*new_version_out = serial_text(next);
+	/* Remember what was just written (we hold the lock: nobody else writes). */
+	if (stat(fb->path, &now.sb) == 0 && (size_t)now.sb.st_size == len) {
+		now.exists = 1;
+		snprintf(now.lineage, sizeof(now.lineage), "%s", lineage);
+		now.serial = serial;
+		remember(fb, &now);
+	}
+	*new_version_out = serial_text(serial);
 	if (!*new_version_out)
 		error = ikc_error_oom();
 done:
@@ -628,9 +768,35 @@ done:
 		fb->held[0] = '\0';
 	}
 	ikc_lock_info_dispose(&self);
-	ikc_state_free(next);
-	ikc_buf_dispose(&raw);
 	return error;
+}
+
+static int fb_write(ikc_backend *be, const char *data, size_t len,
+		    const char *expected_version, char **new_version_out)
+{
+	ikc_state *next = NULL;
+	int error;
+
+	*new_version_out = NULL;
+	error = ikc_state_parse(&next, data, len, "the state to store");
+	if (error < 0)
+		return error;
+	error = write_doc((file_backend *)be, data, len, ikc_state_lineage(next),
+			  ikc_state_serial(next), expected_version,
+			  new_version_out);
+	ikc_state_free(next);
+	return error;
+}
+
+int ikc_file_backend__write_state(ikc_backend *be, const char *data,
+				  size_t len, const char *lineage,
+				  uint64_t serial, const char *expected_version,
+				  char **new_version_out)
+{
+	if (be->write != fb_write)
+		return be->write(be, data, len, expected_version, new_version_out);
+	return write_doc((file_backend *)be, data, len, lineage, serial,
+			 expected_version, new_version_out);
 }
 
 static void fb_free(ikc_backend *be)
@@ -647,6 +813,7 @@ static void fb_free(ikc_backend *be)
 	free(fb->lock_path);
 	free(fb->lock_tmp);
 	free(fb->backup_path);
+	free(fb->backup_tmp);
 	free(fb);
 }
 

@@ -540,6 +540,76 @@ static void test_state_file__describe_lock(void **state)
 	ikc_lock_info_dispose(&me);   /* twice is harmless */
 }
 
+/*
+ * The handle remembers the file it wrote, so its next write need not read
+ * it again; a file replaced or edited behind its back is still noticed.
+ */
+static void test_state_file__change_behind_the_handle_is_detected(void **state)
+{
+	struct fx *f = *state;
+	ikc_state *st = saved_state(f->be, "Service/a"), *other = NULL;
+	ikc_backend *be2 = NULL;
+	ikc_lock_info me;
+	ikc_buf doc = IKC_BUF_INIT(IKC_STATE_MAX);
+	char *text, *now;
+	size_t len, nlen;
+	int fd;
+
+	assert_int_equal(0, ikc_lock_info_self(&me, "ikc apply"));
+	assert_int_equal(0, f->be->lock(f->be, &me, 0));
+	/* Saves in a row through the same handle work (serial 2, 3). */
+	assert_int_equal(0, ikc_state_resource_put(st, resource("Service/b")));
+	assert_int_equal(0, ikc_state_save(f->be, st));
+	assert_int_equal(0, ikc_state_resource_put(st, resource("Service/c")));
+	assert_int_equal(0, ikc_state_save(f->be, st));
+	assert_int_equal(3, ikc_state_serial(st));
+
+	/* Another handle (another run) saves a later state meanwhile. */
+	assert_int_equal(0, f->be->unlock(f->be, me.id));
+	assert_int_equal(0, ikc_backend_open(&be2, f->url, NULL));
+	assert_int_equal(0, ikc_state_load(&other, be2));
+	assert_int_equal(0, ikc_state_resource_put(other, resource("Service/x")));
+	assert_int_equal(0, ikc_state_save(be2, other));
+	assert_int_equal(4, ikc_state_serial(other));
+	ikc_backend_free(be2);
+	assert_int_equal(0, ikc_state_serialize(&doc, other));
+	assert_int_equal(0, f->be->lock(f->be, &me, 0));
+	assert_int_equal(0, ikc_state_resource_put(st, resource("Service/d")));
+	assert_int_equal(IKC_ESTALE, ikc_state_save(f->be, st));
+	assert_int_equal(3, ikc_state_serial(st));
+	now = slurp(f->path, &nlen);
+	assert_int_equal(doc.len, nlen);
+	assert_memory_equal(doc.ptr, now, nlen);
+	free(now);
+
+	/* Reloaded, it saves; then the file is damaged in place, same size. */
+	ikc_state_free(st);
+	assert_int_equal(0, ikc_state_load(&st, f->be));
+	assert_int_equal(0, ikc_state_resource_put(st, resource("Service/e")));
+	assert_int_equal(0, ikc_state_save(f->be, st));
+	text = slurp(f->path, &len);
+	*strstr(text, "Service/e") = 'X';
+	usleep(30000);            /* a later edit, as a person would make it */
+	fd = open(f->path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(0, ikc_fs_write_all(fd, text, len));
+	assert_int_equal(0, close(fd));
+	assert_int_equal(0, ikc_state_resource_put(st, resource("Service/f")));
+	assert_int_equal(IKC_EINVALID, ikc_state_save(f->be, st));
+	assert_non_null(strstr(ikc_error_last(), "not overwriting it"));
+	now = slurp(f->path, &nlen);
+	assert_int_equal(len, nlen);
+	assert_memory_equal(text, now, nlen);
+	free(now);
+	free(text);
+
+	assert_int_equal(0, f->be->unlock(f->be, me.id));
+	ikc_lock_info_dispose(&me);
+	ikc_buf_dispose(&doc);
+	ikc_state_free(other);
+	ikc_state_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,6 +635,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state_file__free_releases_the_lock,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_file__urls, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_state_file__change_behind_the_handle_is_detected,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_file__describe_lock, setup, teardown),
 	};
 
