@@ -58,4 +58,31 @@ out=$(kc -n "$NS" apply -f "$work/cm.yaml")
 expect_match "$out" '^configmap/settings configured$' "apply changed configmap"
 [ "$(kc -n "$NS" get cm settings -o jsonpath='{.data.color}')" = red ] || fail "apply did not change color"
 kc -n "$NS" diff -f "$work/cm.yaml" >/dev/null || fail "diff after apply exited non-zero"
+
+# an object the server does not have: shown as all new (a dry-run create),
+# and still absent afterwards
+cat >"$work/new.yaml" <<YAML
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: fresh
+data:
+  mode: fast
+YAML
+set +e
+out=$(kc -n "$NS" diff -f "$work/new.yaml" 2>&1)
+code=$?
+set -e
+[ "$code" -eq 1 ] || { printf '%s\n' "$out" >&2; fail "diff of a new object exited $code (want 1)"; }
+expect_match "$out" '^\+  mode: fast$' "new object's data shown"
+expect_match "$out" '^\+  name: fresh$' "new object's name shown"
+if kc -n "$NS" get cm fresh >/dev/null 2>&1; then
+  fail "diff created configmap fresh"
+fi
+
+# apply --dry-run=server goes through the same check and changes nothing
+cm green
+out=$(kc -n "$NS" apply --dry-run=server -f "$work/cm.yaml")
+expect_match "$out" '^configmap/settings configured \(server dry run\)$' "server dry-run apply"
+[ "$(kc -n "$NS" get cm settings -o jsonpath='{.data.color}')" = red ] || fail "server dry-run apply changed the configmap"
 echo ok
