@@ -257,6 +257,18 @@ static json_object *version_doc(struct sim_kube *k)
 	return o;
 }
 
+/* The item path of a kind: /api/v1/namespaces/{namespace}/configmaps/{name}. */
+static char *kind_item_path(const kube_kind *kd)
+{
+	if (*kd->group)
+		return ikc_asprintf("/apis/%s/%s/%s%s/{name}", kd->group, kd->version,
+				    (kd->flags & NS) ? "namespaces/{namespace}/" : "",
+				    kd->plural);
+	return ikc_asprintf("/api/%s/%s%s/{name}", kd->version,
+			    (kd->flags & NS) ? "namespaces/{namespace}/" : "",
+			    kd->plural);
+}
+
 /* The per-group OpenAPI v3 document: one patch operation per kind. */
 static json_object *openapi_group(const char *group, const char *version)
 {
@@ -276,14 +288,7 @@ static json_object *openapi_group(const char *group, const char *version)
 
 		if (strcmp(kd->group, group) != 0 || strcmp(kd->version, version) != 0)
 			continue;
-		if (*group)
-			path = ikc_asprintf("/apis/%s/%s/%s%s/{name}", group, version,
-					    (kd->flags & NS) ? "namespaces/{namespace}/" : "",
-					    kd->plural);
-		else
-			path = ikc_asprintf("/api/%s/%s%s/{name}", version,
-					    (kd->flags & NS) ? "namespaces/{namespace}/" : "",
-					    kd->plural);
+		path = kind_item_path(kd);
 		item = json_object_new_object();
 		op = json_object_new_object();
 		gvk = json_object_new_object();
@@ -355,18 +360,6 @@ static void not_found(sim_response *resp)
 	json_object_object_add(st, "details", json_object_new_object());
 	json_object_object_add(st, "code", json_object_new_int(404));
 	answer(resp, 404, st);
-}
-
-/* The item path of a kind: /api/v1/namespaces/{namespace}/configmaps/{name}. */
-static char *kind_item_path(const kube_kind *kd)
-{
-	if (*kd->group)
-		return ikc_asprintf("/apis/%s/%s/%s%s/{name}", kd->group, kd->version,
-				    (kd->flags & NS) ? "namespaces/{namespace}/" : "",
-				    kd->plural);
-	return ikc_asprintf("/api/%s/%s%s/{name}", kd->version,
-			    (kd->flags & NS) ? "namespaces/{namespace}/" : "",
-			    kd->plural);
 }
 
 /* Appends `msg` to `dst` as field `field` and empties `msg`. */
@@ -478,6 +471,53 @@ static int openapi_v2_protobuf(ikc_buf *doc)
 	return rc;
 }
 
+/* The same document as JSON: the PATCH operation of every kind, no definitions. */
+static json_object *openapi_v2_json(void)
+{
+	json_object *doc = json_object_new_object();
+	json_object *info = json_object_new_object();
+	json_object *paths = json_object_new_object();
+	size_t i;
+
+	json_object_object_add(doc, "swagger", json_object_new_string("2.0"));
+	json_object_object_add(info, "title", json_object_new_string("Kubernetes"));
+	json_object_object_add(info, "version", json_object_new_string("unversioned"));
+	json_object_object_add(doc, "info", info);
+	for (i = 0; i < NKINDS; i++) {
+		const kube_kind *kd = &kinds[i];
+		json_object *item = json_object_new_object();
+		json_object *op = json_object_new_object();
+		json_object *gvk = json_object_new_object();
+		json_object *params = json_object_new_array();
+		json_object *p = json_object_new_object();
+		json_object *resps = json_object_new_object();
+		json_object *ok = json_object_new_object();
+		char *path = kind_item_path(kd);
+
+		json_object_object_add(p, "name", json_object_new_string("dryRun"));
+		json_object_object_add(p, "in", json_object_new_string("query"));
+		json_object_object_add(p, "type", json_object_new_string("string"));
+		json_object_array_add(params, p);
+		json_object_object_add(op, "parameters", params);
+		json_object_object_add(ok, "description", json_object_new_string("OK"));
+		json_object_object_add(resps, "200", ok);
+		json_object_object_add(op, "responses", resps);
+		json_object_object_add(gvk, "group", json_object_new_string(kd->group));
+		json_object_object_add(gvk, "version", json_object_new_string(kd->version));
+		json_object_object_add(gvk, "kind", json_object_new_string(kd->kind));
+		json_object_object_add(op, "x-kubernetes-group-version-kind", gvk);
+		json_object_object_add(item, "patch", op);
+		if (path)
+			json_object_object_add(paths, path, item);
+		else
+			json_object_put(item);
+		free(path);
+	}
+	json_object_object_add(doc, "paths", paths);
+	json_object_object_add(doc, "definitions", json_object_new_object());
+	return doc;
+}
+
 /*
  * /openapi/v2 without definitions.  kubectl 1.20 validates manifests against
  * it and skips kinds it has no schema for, so its default --validate=true
@@ -505,9 +545,7 @@ static void openapi_v2(const char *accept, sim_response *resp)
 		resp->body = ikc_buf_detach(&doc);
 		return;
 	}
-	resp->body = strdup("{\"swagger\":\"2.0\",\"info\":{\"title\":\"Kubernetes\","
-			    "\"version\":\"unversioned\"},\"paths\":{},\"definitions\":{}}");
-	resp->body_len = resp->body ? strlen(resp->body) : 0;
+	answer(resp, 200, openapi_v2_json());
 }
 
 int kube__discovery(struct sim_kube *k, const sim_request *req, sim_response *resp)

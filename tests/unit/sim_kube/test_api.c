@@ -1318,6 +1318,21 @@ static void test_sim_kube_api__discovery(void **state)
 	o = call(k, "GET", "/openapi/v2", NULL, NULL, NULL, &st);
 	assert_int_equal(200, st);
 	assert_string_equal("2.0", str(o, "swagger"));
+	{
+		json_object *paths, *item, *gvk, *params;
+
+		assert_true(json_object_object_get_ex(o, "paths", &paths));
+		assert_true(json_object_object_get_ex(
+			paths, "/apis/apps/v1/namespaces/{namespace}/deployments/{name}",
+			&item));
+		assert_non_null(item = json_object_object_get(item, "patch"));
+		gvk = json_object_object_get(item, "x-kubernetes-group-version-kind");
+		assert_string_equal("Deployment",
+				    json_object_get_string(json_object_object_get(gvk, "kind")));
+		params = json_object_object_get(item, "parameters");
+		assert_string_equal("dryRun", json_object_get_string(json_object_object_get(
+						      json_object_array_get_idx(params, 0), "name")));
+	}
 	json_object_put(o);
 	o = call(k, "GET", "/api/v1/widgets", NULL, NULL, NULL, &st);
 	assert_int_equal(404, st);
