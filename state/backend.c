@@ -85,7 +85,7 @@ done:
 
 struct ikc_state_write {
 	ikc_buf doc;
-	json_object *content;   /* what doc holds, as the next "stored" snapshot */
+	unsigned char content[IKC_STATE_DIGEST_LEN];  /* digest of what doc holds */
 	char *expected;         /* version it replaces (NULL: nothing stored) */
 	char lineage[37];       /* of the state doc was made from */
 	uint64_t old_serial;
@@ -97,7 +97,6 @@ static void write_free(ikc_state_write *w)
 	if (!w)
 		return;
 	ikc_buf_dispose(&w->doc);
-	json_object_put(w->content);
 	free(w->expected);
 	free(w->new_version);
 	free(w);
@@ -107,37 +106,52 @@ int ikc_state_save_prepare(ikc_state_write **out, ikc_state *st)
 {
 	const char *expected = ikc_state__version(st);
 	ikc_state_write *w;
+	char sum[65];
 	int error;
 
 	*out = NULL;
-	/* A state that came from this backend and did not change: no write. */
-	if (expected && !ikc_state__changed(st))
-		return 0;
-	if (ikc_state_serial(st) >= (uint64_t)INT64_MAX)
-		return ikc_error_set_code(IKC_ELIMIT, IKC_ERR_STATE,
-					  "state serial %" PRIu64 " cannot grow",
-					  ikc_state_serial(st));
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return ikc_error_oom();
 	w->doc.max = IKC_STATE_MAX;
 	w->old_serial = ikc_state_serial(st);
-	if (expected && !(w->expected = strdup(expected))) {
-		write_free(w);
-		return ikc_error_oom();
-	}
 	snprintf(w->lineage, sizeof(w->lineage), "%s", ikc_state_lineage(st));
+	/*
+	 * One pass over the content with the next serial gives both the
+	 * checksum to store and the digest that tells whether it changed.
+	 */
 	ikc_state__set_serial(st, w->old_serial + 1);
-	error = ikc_state_serialize(&w->doc, st);
-	if (error == 0)
-		error = ikc_state__snapshot(&w->content, st);
-	if (error < 0) {
+	error = ikc_state__digests(st, sum, w->content);
+	if (error < 0)
+		goto fail;
+	/* A state that came from this backend and did not change: no write. */
+	if (expected && ikc_state__stored_is(st, w->content)) {
 		ikc_state__set_serial(st, w->old_serial);
 		write_free(w);
-		return error;
+		return 0;
 	}
+	if (w->old_serial >= (uint64_t)INT64_MAX) {
+		error = ikc_error_set_code(IKC_ELIMIT, IKC_ERR_STATE,
+					   "state serial %" PRIu64 " cannot grow",
+					   w->old_serial);
+		goto fail;
+	}
+	if (expected) {
+		w->expected = strdup(expected);
+		if (!w->expected) {
+			error = ikc_error_oom();
+			goto fail;
+		}
+	}
+	error = ikc_state__serialize_with(&w->doc, st, sum);
+	if (error < 0)
+		goto fail;
 	*out = w;
 	return 0;
+fail:
+	ikc_state__set_serial(st, w->old_serial);
+	write_free(w);
+	return error;
 }
 
 int ikc_state_save_commit(ikc_backend *be, ikc_state_write *w)
@@ -158,7 +172,6 @@ int ikc_state_save_finish(ikc_state *st, ikc_state_write *w, int commit_rc)
 		error = ikc_state__set_version(st, w->new_version);
 		if (error == 0)
 			ikc_state__set_stored(st, w->content);
-		w->content = NULL;
 	} else if (!w->new_version &&
 		   ikc_state_serial(st) == w->old_serial + 1) {
 		ikc_state__set_serial(st, w->old_serial);  /* nothing was stored */

@@ -6,16 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <openssl/evp.h>     /* for EVP_Digest (SHA-256 of the content) */
+#include <openssl/evp.h>     /* for EVP_Digest* (SHA-256 of part of the text) */
 
 #include "state/state_internal.h"
 #include "util/clock.h"
+#include "util/digest.h"
 #include "util/errors.h"
 #include "util/json.h"
 
 struct ikc_state {
 	json_object *doc;    /* every field but "checksum", in stored order */
-	json_object *stored; /* content as last loaded or saved, or NULL */
+	int has_stored;      /* stored_digest holds what was loaded or saved */
+	unsigned char stored_digest[IKC_STATE_DIGEST_LEN];
 	char *version;       /* backend token of what was loaded/saved, or NULL */
 };
 
@@ -91,35 +93,125 @@ void ikc_state_free(ikc_state *st)
 	if (!st)
 		return;
 	json_object_put(st->doc);
-	json_object_put(st->stored);
 	free(st->version);
 	free(st);
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * The canonical text of a document object (ikc_json_canonical(doc), built
+ * member by member) into `out`, and where its top-level "serial" member
+ * lies: [*skip_start, *skip_end) (both 0 when there is none), its leading
+ * or trailing comma included so that what remains is the canonical text of
+ * the document without "serial".
+ */
+static int canonical_doc(ikc_buf *out, json_object *doc, size_t *skip_start,
+			 size_t *skip_end)
+{
+	size_t n = (size_t)json_object_object_length(doc), i = 0;
+	const char **keys = NULL;
+	json_object *ks = NULL;
+	int error;
+
+	*skip_start = *skip_end = 0;
+	keys = calloc(n ? n : 1, sizeof(*keys));
+	ks = json_object_new_string("");
+	if (!keys || !ks) {
+		error = ikc_error_oom();
+		goto done;
+	}
+	json_object_object_foreach(doc, k, v) {
+		(void)v;
+		keys[i++] = k;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_keys);
+	error = ikc_buf_puts(out, "{");
+	for (i = 0; i < n && !error; i++) {
+		int is_serial = !strcmp(keys[i], "serial");
+		size_t start = out->len;
+
+		if (json_object_set_string(ks, keys[i]) != 1) {
+			error = ikc_error_oom();
+			break;
+		}
+		if (i)
+			error = ikc_buf_puts(out, ",");
+		if (!error)
+			error = ikc_buf_puts(out, json_object_to_json_string_ext(ks,
+				JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		if (!error)
+			error = ikc_buf_puts(out, ":");
+		if (!error)
+			error = ikc_json_canonical(out, json_object_object_get(doc, keys[i]));
+		if (!error && is_serial) {
+			*skip_start = start;
+			*skip_end = out->len;
+			if (i == 0 && n > 1)
+				(*skip_end)++;         /* the comma after it */
+		}
+	}
+	if (!error)
+		error = ikc_buf_puts(out, "}");
+done:
+	json_object_put(ks);
+	free(keys);
+	return error;
+}
+
+/*
+ * Digests of `doc` in one pass over its canonical text: `sum` (hex[65],
+ * may be NULL) is the SHA-256 of all of it, the checksum; `content` (may
+ * be NULL) the SHA-256 of it without "serial", which tells whether the
+ * content changed.
+ */
+static int doc_digests(json_object *doc, char sum[65],
+		       unsigned char content[IKC_STATE_DIGEST_LEN])
+{
+	ikc_buf canon = IKC_BUF_INIT(IKC_STATE_MAX);
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx = NULL;
+	size_t a, b;
+	int error;
+
+	error = canonical_doc(&canon, doc, &a, &b);
+	if (error < 0)
+		goto done;
+	if (sum) {
+		error = ikc_sha256_hex(sum, canon.ptr, canon.len);
+		if (error < 0)
+			goto done;
+	}
+	if (content) {
+		ctx = EVP_MD_CTX_new();
+		if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+		    EVP_DigestUpdate(ctx, canon.ptr, a) != 1 ||
+		    EVP_DigestUpdate(ctx, canon.ptr + b, canon.len - b) != 1 ||
+		    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
+			error = ikc_error_set(IKC_ERR_STATE, "cannot compute SHA-256");
+			goto done;
+		}
+		memcpy(content, md, IKC_STATE_DIGEST_LEN);
+	}
+done:
+	EVP_MD_CTX_free(ctx);
+	ikc_buf_dispose(&canon);
+	return error;
 }
 
 /* Lower-case hex SHA-256 of the canonical text of `doc` into hex[65]. */
 static int content_digest(char hex[65], json_object *doc)
 {
 	ikc_buf canon = IKC_BUF_INIT(IKC_STATE_MAX);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
 	int error;
 
 	error = ikc_json_canonical(&canon, doc);
-	if (error < 0)
-		goto done;
-	if (EVP_Digest(canon.ptr, canon.len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32) {
-		error = ikc_error_set(IKC_ERR_STATE, "cannot compute SHA-256");
-		goto done;
-	}
-	for (i = 0; i < mdlen; i++) {
-		static const char digits[] = "0123456789abcdef";
-
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[64] = '\0';
-done:
+	if (error == 0)
+		error = ikc_sha256_hex(hex, canon.ptr, canon.len);
 	ikc_buf_dispose(&canon);
 	return error;
 }
@@ -319,15 +411,12 @@ done:
 	return error;
 }
 
-int ikc_state_serialize(ikc_buf *out, const ikc_state *st)
+int ikc_state__serialize_with(ikc_buf *out, const ikc_state *st,
+			      const char sum[65])
 {
 	json_object *full = NULL;
-	char sum[65];
-	int error;
+	int error = 0;
 
-	error = content_digest(sum, st->doc);
-	if (error < 0)
-		return error;
 	full = json_object_new_object();
 	if (!full)
 		return ikc_error_oom();
@@ -349,6 +438,14 @@ done:
 	return error;
 }
 
+int ikc_state_serialize(ikc_buf *out, const ikc_state *st)
+{
+	char sum[65];
+	int error = doc_digests(st->doc, sum, NULL);
+
+	return error < 0 ? error : ikc_state__serialize_with(out, st, sum);
+}
+
 int ikc_state_copy(ikc_state **out, const ikc_state *st)
 {
 	ikc_state *cp;
@@ -360,11 +457,8 @@ int ikc_state_copy(ikc_state **out, const ikc_state *st)
 	cp->doc = ikc_json_copy(st->doc);
 	if (!cp->doc)
 		goto oom;
-	if (st->stored) {
-		cp->stored = ikc_json_copy(st->stored);
-		if (!cp->stored)
-			goto oom;
-	}
+	cp->has_stored = st->has_stored;
+	memcpy(cp->stored_digest, st->stored_digest, sizeof(cp->stored_digest));
 	if (st->version) {
 		cp->version = strdup(st->version);
 		if (!cp->version)
@@ -634,28 +728,37 @@ void ikc_state__set_serial(ikc_state *st, uint64_t serial)
 
 int ikc_state__mark_stored(ikc_state *st)
 {
-	json_object *snap = ikc_json_copy(st->doc);
+	int error = doc_digests(st->doc, NULL, st->stored_digest);
 
-	if (!snap)
-		return ikc_error_oom();
-	json_object_put(st->stored);
-	st->stored = snap;
-	return 0;
+	st->has_stored = error == 0;
+	return error;
 }
 
-int ikc_state__snapshot(json_object **out, const ikc_state *st)
+int ikc_state__digests(const ikc_state *st, char sum[65],
+		       unsigned char content[IKC_STATE_DIGEST_LEN])
 {
-	*out = ikc_json_copy(st->doc);
-	return *out ? 0 : ikc_error_oom();
+	return doc_digests(st->doc, sum, content);
 }
 
-void ikc_state__set_stored(ikc_state *st, json_object *snap)
+int ikc_state__stored_is(const ikc_state *st,
+			 const unsigned char content[IKC_STATE_DIGEST_LEN])
 {
-	json_object_put(st->stored);
-	st->stored = snap;
+	return st->has_stored &&
+	       !memcmp(st->stored_digest, content, IKC_STATE_DIGEST_LEN);
+}
+
+void ikc_state__set_stored(ikc_state *st,
+			   const unsigned char content[IKC_STATE_DIGEST_LEN])
+{
+	memcpy(st->stored_digest, content, IKC_STATE_DIGEST_LEN);
+	st->has_stored = 1;
 }
 
 int ikc_state__changed(const ikc_state *st)
 {
-	return !st->stored || !content_equal(st->doc, st->stored);
+	unsigned char now[IKC_STATE_DIGEST_LEN];
+
+	if (!st->has_stored || doc_digests(st->doc, NULL, now) < 0)
+		return 1;
+	return !ikc_state__stored_is(st, now);
 }

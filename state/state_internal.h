@@ -18,14 +18,30 @@ const char *ikc_state__version(const ikc_state *st);
 int ikc_state__set_version(ikc_state *st, const char *version);
 /** Sets the serial (save uses it; nothing else should). Cannot fail. */
 void ikc_state__set_serial(ikc_state *st, uint64_t serial);
-/** Takes a snapshot of the content as what is stored now. 0 or IKC_ERROR. */
+/*
+ * What was stored last is remembered as a digest of the content: SHA-256
+ * of the canonical JSON of the document without "serial" (32 bytes).
+ */
+#define IKC_STATE_DIGEST_LEN 32
+/** Remembers the content as what is stored now. 0 or IKC_ERROR. */
 int ikc_state__mark_stored(ikc_state *st);
-/** 1 when the content differs from the snapshot, or there is none. */
+/** 1 when the content differs from what is stored, or nothing is (or on error). */
 int ikc_state__changed(const ikc_state *st);
-/** An owned deep copy of the document (what a save stores). */
-int ikc_state__snapshot(json_object **out, const ikc_state *st);
-/** Takes `snap` as the content last stored. */
-void ikc_state__set_stored(ikc_state *st, json_object *snap);
+/**
+ * In one pass: the checksum the document has now (hex[65]) and its content
+ * digest.  0 or IKC_ERROR.
+ */
+int ikc_state__digests(const ikc_state *st, char sum[65],
+		       unsigned char content[IKC_STATE_DIGEST_LEN]);
+/** 1 when `content` is the digest of what is stored. */
+int ikc_state__stored_is(const ikc_state *st,
+			 const unsigned char content[IKC_STATE_DIGEST_LEN]);
+/** Takes `content` as the digest of what is stored now. */
+void ikc_state__set_stored(ikc_state *st,
+			   const unsigned char content[IKC_STATE_DIGEST_LEN]);
+/** ikc_state_serialize with the checksum already computed. */
+int ikc_state__serialize_with(ikc_buf *out, const ikc_state *st,
+			      const char sum[65]);
 
 /** Lock info as compact JSON {id, who, host, pid, command, created}. */
 int ikc_lock__encode(ikc_buf *out, const ikc_lock_info *info);

@@ -610,6 +610,34 @@ static void test_state_file__change_behind_the_handle_is_detected(void **state)
 	ikc_state_free(st);
 }
 
+/* A change made in place through a borrowed pointer is a change too. */
+static void test_state_file__change_in_place_is_saved(void **state)
+{
+	struct fx *f = *state;
+	ikc_state *st = NULL, *loaded = NULL;
+	json_object *entry;
+	char id[37];
+
+	assert_int_equal(0, ikc_state_new(&st, "files"));
+	assert_int_equal(0, ikc_state_journal_add(st, json_object_new_object(), id));
+	assert_int_equal(0, ikc_state_save(f->be, st));
+	assert_int_equal(1, ikc_state_serial(st));
+	entry = ikc_state_journal_get(st, id);
+	assert_non_null(entry);
+	assert_int_equal(0, ikc_json_add(entry, "operation",
+					 json_object_new_string("operation-1")));
+	assert_int_equal(0, ikc_state_save(f->be, st));
+	assert_int_equal(2, ikc_state_serial(st));
+	assert_int_equal(0, ikc_state_save(f->be, st));
+	assert_int_equal(2, ikc_state_serial(st));
+	assert_int_equal(0, ikc_state_load(&loaded, f->be));
+	assert_int_equal(2, ikc_state_serial(loaded));
+	assert_string_equal("operation-1",
+		ikc_json_str(ikc_state_journal_get(loaded, id), "operation"));
+	ikc_state_free(loaded);
+	ikc_state_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -635,6 +663,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state_file__free_releases_the_lock,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_file__urls, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_file__change_in_place_is_saved,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_state_file__change_behind_the_handle_is_detected,
 			setup, teardown),

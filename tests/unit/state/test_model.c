@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "state/state.h"
+#include "util/digest.h"
 #include "util/errors.h"
 #include "util/json.h"
 
@@ -360,6 +361,42 @@ static void test_state_model__bad_fields_are_refused(void **unused)
 	ikc_state_free(st);
 }
 
+/*
+ * The checksum is the SHA-256 of the canonical JSON of everything else
+ * (state.h): serialise, drop "checksum", and compute it independently.
+ */
+static void test_state_model__checksum_is_sha256_of_canonical_json(void **unused)
+{
+	ikc_state *st = sample();
+	json_object *doc = NULL, *res = NULL, *sum = NULL;
+	ikc_buf canon = IKC_BUF_INIT(IKC_STATE_MAX);
+	char want[65], *text;
+	size_t len;
+	/* Keys needing escapes, nesting, numbers of every kind, null. */
+	static const char odd[] =
+		"{\"address\": \"ConfigMap/x\", \"data\": {\"a\\\"b\": \"tab\\there\","
+		" \"\\u00e9\\u4e2d\": [1, -2, 3.5e10, 0.1, true, false, null, {}, []],"
+		" \"z\": {\"y\": {\"x\": \"</script>\"}}, \"A\": 9007199254740993}}";
+
+	(void)unused;
+	/* Keys needing escapes, nesting, numbers of every kind, null. */
+	assert_int_equal(0, ikc_json_parse(&res, odd, strlen(odd), "fixture"));
+	assert_int_equal(0, ikc_state_resource_put(st, res));
+	text = serialize(st, &len);
+	assert_int_equal(0, ikc_json_parse(&doc, text, len, "serialised"));
+	assert_true(json_object_object_get_ex(doc, "checksum", &sum));
+	sum = json_object_get(sum);
+	json_object_object_del(doc, "checksum");
+	assert_int_equal(0, ikc_json_canonical(&canon, doc));
+	assert_int_equal(0, ikc_sha256_hex(want, canon.ptr, canon.len));
+	assert_string_equal(want, json_object_get_string(sum));
+	json_object_put(sum);
+	json_object_put(doc);
+	ikc_buf_dispose(&canon);
+	free(text);
+	ikc_state_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_state_model__resources),
 		cmocka_unit_test(test_state_model__journal_and_outputs),
 		cmocka_unit_test(test_state_model__round_trip),
+		cmocka_unit_test(test_state_model__checksum_is_sha256_of_canonical_json),
 		cmocka_unit_test(test_state_model__content_equal_ignores_only_serial),
 		cmocka_unit_test(test_state_model__tampered_byte_is_checksum_error),
 		cmocka_unit_test(test_state_model__truncated_is_refused),
