@@ -102,36 +102,64 @@ static int cmp_keys(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/*
- * The canonical text of a document object (ikc_json_canonical(doc), built
- * member by member) into `out`, and where its top-level "serial" member
- * lies: [*skip_start, *skip_end) (both 0 when there is none), its leading
- * or trailing comma included so that what remains is the canonical text of
- * the document without "serial".
- */
-static int canonical_doc(ikc_buf *out, json_object *doc, size_t *skip_start,
-			 size_t *skip_end)
+/* Appends the compact JSON text of a scalar. */
+static int put_plain(ikc_buf *out, json_object *obj)
 {
-	size_t n = (size_t)json_object_object_length(doc), i = 0;
-	const char **keys = NULL;
-	json_object *ks = NULL;
-	int error;
+	size_t len = 0;
+	const char *text = json_object_to_json_string_length(obj,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 
-	*skip_start = *skip_end = 0;
-	keys = calloc(n ? n : 1, sizeof(*keys));
-	ks = json_object_new_string("");
-	if (!keys || !ks) {
-		error = ikc_error_oom();
-		goto done;
+	if (!text)
+		return ikc_error_oom();
+	return ikc_buf_put(out, text, len);
+}
+
+/*
+ * Appends the canonical text of `obj` to `out`: the same bytes as
+ * ikc_json_canonical (sorted keys, no spaces), with one string object `ks`
+ * reused to quote every key, as this runs over megabytes on every save.
+ * For the top-level object, *skip_start and *skip_end (when not NULL) get
+ * where its "serial" member lies, its leading or trailing comma included,
+ * so that what remains is the text of the document without "serial" (both
+ * 0 when there is none).
+ */
+static int canonical_text(ikc_buf *out, json_object *obj, json_object *ks,
+			  size_t *skip_start, size_t *skip_end)
+{
+	size_t n, i = 0;
+	const char **keys;
+	int error = 0;
+
+	switch (json_object_get_type(obj)) {
+	case json_type_object:
+		break;
+	case json_type_array:
+		n = json_object_array_length(obj);
+		error = ikc_buf_put(out, "[", 1);
+		for (i = 0; i < n && !error; i++) {
+			if (i)
+				error = ikc_buf_put(out, ",", 1);
+			if (!error)
+				error = canonical_text(out, json_object_array_get_idx(obj, i),
+						       ks, NULL, NULL);
+		}
+		return error ? error : ikc_buf_put(out, "]", 1);
+	case json_type_null:
+		return ikc_buf_put(out, "null", 4);
+	default:
+		return put_plain(out, obj);
 	}
-	json_object_object_foreach(doc, k, v) {
+	n = (size_t)json_object_object_length(obj);
+	keys = calloc(n ? n : 1, sizeof(*keys));
+	if (!keys)
+		return ikc_error_oom();
+	json_object_object_foreach(obj, k, v) {
 		(void)v;
 		keys[i++] = k;
 	}
 	qsort(keys, n, sizeof(*keys), cmp_keys);
-	error = ikc_buf_puts(out, "{");
+	error = ikc_buf_put(out, "{", 1);
 	for (i = 0; i < n && !error; i++) {
-		int is_serial = !strcmp(keys[i], "serial");
 		size_t start = out->len;
 
 		if (json_object_set_string(ks, keys[i]) != 1) {
@@ -139,15 +167,15 @@ static int canonical_doc(ikc_buf *out, json_object *doc, size_t *skip_start,
 			break;
 		}
 		if (i)
-			error = ikc_buf_puts(out, ",");
+			error = ikc_buf_put(out, ",", 1);
 		if (!error)
-			error = ikc_buf_puts(out, json_object_to_json_string_ext(ks,
-				JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+			error = put_plain(out, ks);
 		if (!error)
-			error = ikc_buf_puts(out, ":");
+			error = ikc_buf_put(out, ":", 1);
 		if (!error)
-			error = ikc_json_canonical(out, json_object_object_get(doc, keys[i]));
-		if (!error && is_serial) {
+			error = canonical_text(out, json_object_object_get(obj, keys[i]),
+					       ks, NULL, NULL);
+		if (!error && skip_start && !strcmp(keys[i], "serial")) {
 			*skip_start = start;
 			*skip_end = out->len;
 			if (i == 0 && n > 1)
@@ -155,9 +183,7 @@ static int canonical_doc(ikc_buf *out, json_object *doc, size_t *skip_start,
 		}
 	}
 	if (!error)
-		error = ikc_buf_puts(out, "}");
-done:
-	json_object_put(ks);
+		error = ikc_buf_put(out, "}", 1);
 	free(keys);
 	return error;
 }
@@ -175,10 +201,17 @@ static int doc_digests(json_object *doc, char sum[65],
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	EVP_MD_CTX *ctx = NULL;
+	json_object *ks = NULL;
 	size_t a, b;
 	int error;
 
-	error = canonical_doc(&canon, doc, &a, &b);
+	a = b = 0;
+	ks = json_object_new_string("");
+	if (!ks) {
+		error = ikc_error_oom();
+		goto done;
+	}
+	error = canonical_text(&canon, doc, ks, &a, &b);
 	if (error < 0)
 		goto done;
 	if (sum) {
@@ -199,6 +232,7 @@ static int doc_digests(json_object *doc, char sum[65],
 	}
 done:
 	EVP_MD_CTX_free(ctx);
+	json_object_put(ks);
 	ikc_buf_dispose(&canon);
 	return error;
 }
