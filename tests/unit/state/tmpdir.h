@@ -32,7 +32,9 @@ static inline void tmpdir_remove(const char *dir)
 
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
+			    (int)sizeof(path))
+				continue;      /* cannot be one of ours */
 			if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
 				tmpdir_remove(path);
 			else
