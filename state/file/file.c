@@ -699,6 +699,11 @@ static int make_backup(file_backend *fb, const stored_meta *cur)
 		}
 		return error;  /* the folder is synced after the state's rename */
 	}
+	if (errno == ENOENT) {
+		fb->known = 0;
+		return ikc_error_set_code(IKC_ESTALE, IKC_ERR_STATE,
+			"%s was removed while it was being saved", fb->path);
+	}
 	if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP &&
 	    errno != ENOSYS && errno != EMLINK && errno != EXDEV)
 		return ikc_error_set_os(IKC_ERR_OS, "cannot create %s", fb->backup_tmp);
