@@ -616,7 +616,7 @@ static int stored_now(file_backend *fb, stored_meta *meta)
 	}
 	error = read_stored(fb, &raw, meta, NULL);
 	ikc_buf_dispose(&raw);
-	if (error == IKC_EINVALID || error == IKC_ELIMIT) {
+	if (error == IKC_EINVALID) {
 		char *why = strdup(ikc_error_last());
 
 		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_STATE,
