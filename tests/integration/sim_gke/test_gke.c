@@ -170,6 +170,7 @@ static char *make_jwt(EVP_PKEY *key, long iat, long exp, const char *aud)
 	char *text = read_file(g_sim.credentials), *hdr, *cl, *input, *sig64, *jwt;
 	json_object *cred = json_tokener_parse(text), *claims;
 	char header[256];
+	const char *kid;
 	EVP_PKEY *use = key;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned char sig[1024];
@@ -183,9 +184,10 @@ static char *make_jwt(EVP_PKEY *key, long iat, long exp, const char *aud)
 		BIO_free(bio);
 		assert_non_null(use);
 	}
+	kid = jstr(cred, "private_key_id");
+	assert_non_null(kid);
 	snprintf(header, sizeof(header),
-		 "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"%s\"}",
-		 jstr(cred, "private_key_id"));
+		 "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"%s\"}", kid ? kid : "");
 	claims = json_object_new_object();
 	json_object_object_add(claims, "iss",
 			       json_object_new_string(jstr(cred, "client_email")));
