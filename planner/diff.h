@@ -67,4 +67,7 @@ void ikc_drift_clear(ikc_drift *d);
 int ikc_diff__is_unknown(json_object *v);
 int ikc_diff__has_unknown(json_object *v);
 
+/** Counts the plan's changes by action into its n_* fields (planner-internal). */
+void ikc_plan__tally(ikc_plan *plan);
+
 #endif /* IKC_PLANNER_DIFF_H */

@@ -658,6 +658,33 @@ static int check_targets(struct builder *b)
 
 /* ---- the plan ---- */
 
+void ikc_plan__tally(ikc_plan *plan)
+{
+	size_t i;
+
+	plan->n_noop = plan->n_create = plan->n_update = 0;
+	plan->n_replace = plan->n_delete = 0;
+	for (i = 0; i < plan->nchanges; i++) {
+		switch (plan->changes[i].action) {
+		case IKC_ACTION_NOOP:
+			plan->n_noop++;
+			break;
+		case IKC_ACTION_CREATE:
+			plan->n_create++;
+			break;
+		case IKC_ACTION_UPDATE:
+			plan->n_update++;
+			break;
+		case IKC_ACTION_REPLACE:
+			plan->n_replace++;
+			break;
+		case IKC_ACTION_DELETE:
+			plan->n_delete++;
+			break;
+		}
+	}
+}
+
 int ikc_plan_build(ikc_plan **out, ikc_diags *diags, const ikc_plan_input *in)
 {
 	struct builder b;
@@ -753,25 +780,7 @@ int ikc_plan_build(ikc_plan **out, ikc_diags *diags, const ikc_plan_input *in)
 		error = IKC_EINVALID;
 		goto cleanup;
 	}
-	for (i = 0; i < plan->nchanges; i++) {
-		switch (plan->changes[i].action) {
-		case IKC_ACTION_NOOP:
-			plan->n_noop++;
-			break;
-		case IKC_ACTION_CREATE:
-			plan->n_create++;
-			break;
-		case IKC_ACTION_UPDATE:
-			plan->n_update++;
-			break;
-		case IKC_ACTION_REPLACE:
-			plan->n_replace++;
-			break;
-		case IKC_ACTION_DELETE:
-			plan->n_delete++;
-			break;
-		}
-	}
+	ikc_plan__tally(plan);
 	*out = plan;
 	plan = NULL;
 cleanup:

@@ -646,25 +646,7 @@ int ikc_plan_load(ikc_plan **out, const char *data, size_t len)
 	}
 	if (error)
 		goto cleanup;
-	for (i = 0; i < plan->nchanges; i++) {
-		switch (plan->changes[i].action) {
-		case IKC_ACTION_NOOP:
-			plan->n_noop++;
-			break;
-		case IKC_ACTION_CREATE:
-			plan->n_create++;
-			break;
-		case IKC_ACTION_UPDATE:
-			plan->n_update++;
-			break;
-		case IKC_ACTION_REPLACE:
-			plan->n_replace++;
-			break;
-		case IKC_ACTION_DELETE:
-			plan->n_delete++;
-			break;
-		}
-	}
+	ikc_plan__tally(plan);
 	*out = plan;
 	plan = NULL;
 cleanup:
