@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "spec/yamljson.h"
+#include "stack/yamljson.h"
 #include "util/clock.h"
 #include "util/errors.h"
 #include "util/fs.h"

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "planner/graph.h"
-#include "spec/git.h"
+#include "stack/git.h"
 #include "util/errors.h"
 #include "util/fs.h"
 #include "util/json.h"

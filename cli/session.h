@@ -4,7 +4,7 @@
 /* session.h - what most commands need: the stack, its state backend, the lock, the state */
 
 #include "cli/cli.h"
-#include "spec/stack.h"
+#include "stack/stack.h"
 #include "state/backend.h"
 
 struct ikc_session {

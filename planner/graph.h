@@ -8,7 +8,7 @@
  */
 
 #include <stddef.h>          /* for size_t */
-#include "spec/stack.h"
+#include "stack/stack.h"
 #include "util/diag.h"
 
 typedef struct ikc_graph ikc_graph;

@@ -9,7 +9,7 @@
 
 #include <stddef.h>          /* for size_t */
 #include <json-c/json.h>
-#include "spec/stack.h"
+#include "stack/stack.h"
 #include "state/state.h"
 #include "util/buf.h"
 #include "util/diag.h"

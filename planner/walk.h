@@ -15,7 +15,7 @@
 #include <json-c/json.h>
 #include "planner/plan.h"
 #include "providers/runtime.h"
-#include "spec/stack.h"
+#include "stack/stack.h"
 #include "state/backend.h"
 
 typedef struct ikc_walk_opts {

@@ -32,7 +32,7 @@
 #include <json-c/json.h>
 #include "http/http.h"
 #include "http/auth/google.h"
-#include "spec/stack.h"
+#include "stack/stack.h"
 
 typedef struct ikc_provider_env ikc_provider_env;
 

@@ -466,7 +466,7 @@ static void test_providers_kube_sim__update_by_three_way_patch(void **state)
 	json_object_put(v2);
 }
 
-/* A kubeconfig (JSON, as spec/ parses it) pointing at cluster c1. */
+/* A kubeconfig (JSON, as stack/ parses it) pointing at cluster c1. */
 static json_object *kubeconfig_for(json_object *cl, const char *token,
 				   int insecure)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
-#include "spec/stack.h"
+#include "stack/stack.h"
 #include "state/state.h"
 #include "util/buf.h"
 #include "util/diag.h"

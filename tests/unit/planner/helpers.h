@@ -6,7 +6,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
-#include "spec/stack.h"
+#include "stack/stack.h"
 
 /* A stack with room for 32 resources; fill with add_res(). */
 static ikc_stack *mk_stack(const char *name)

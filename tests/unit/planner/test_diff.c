@@ -10,7 +10,7 @@
 
 #include "planner/diff.h"
 #include "providers/provider.h"
-#include "spec/stack.h"
+#include "stack/stack.h"
 #include "util/buf.h"
 #include "util/json.h"
 

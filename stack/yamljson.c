@@ -1,7 +1,7 @@
 /* yamljson.c - YAML text (kubeconfig and the like) to a json-c value, with the loader's caps */
-#include "spec/yamljson.h"
+#include "stack/yamljson.h"
 
-#include "spec/internal.h"
+#include "stack/internal.h"
 #include "util/errors.h"
 
 int ikc_yaml_to_json(json_object **out, const char *data, size_t len,
@@ -9,15 +9,15 @@ int ikc_yaml_to_json(json_object **out, const char *data, size_t len,
 {
 	ikc_diags diags = IKC_DIAGS_INIT;
 	ikc_stack_pos *pos = NULL;
-	ikc_spec__doc *docs = NULL;
+	ikc_stack__doc *docs = NULL;
 	size_t ndocs = 0;
 	int rc;
 
 	*out = NULL;
-	rc = ikc_spec__pos_new(&pos);
+	rc = ikc_stack__pos_new(&pos);
 	if (rc < 0)
 		return rc;
-	rc = ikc_spec__yaml_read(&docs, &ndocs, pos, &diags, what, data, len);
+	rc = ikc_stack__yaml_read(&docs, &ndocs, pos, &diags, what, data, len);
 	if (rc == 0 && ikc_diags_errors(&diags) > 0)
 		rc = IKC_EINVALID;
 	if (rc < 0) {
@@ -34,8 +34,8 @@ int ikc_yaml_to_json(json_object **out, const char *data, size_t len,
 	} else {
 		*out = json_object_get(docs[0].root);
 	}
-	ikc_spec__docs_free(docs, ndocs);
-	ikc_spec__pos_free(pos);
+	ikc_stack__docs_free(docs, ndocs);
+	ikc_stack__pos_free(pos);
 	ikc_diags_dispose(&diags);
 	return rc;
 }

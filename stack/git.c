@@ -1,5 +1,5 @@
 /* git.c - the stack file read from a git revision with libgit2 (local repository or fetched URL) */
-#include "spec/git.h"
+#include "stack/git.h"
 
 #include <git2.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "spec/stack.h"
+#include "stack/stack.h"
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/fs.h"
@@ -88,13 +88,13 @@ static inline ikc_stack *expect_valid(const char *text)
 	return st;
 }
 
-/* Reads tests/fixtures/spec/NAME into a buffer. */
+/* Reads tests/fixtures/stack/NAME into a buffer. */
 static inline void read_fixture(ikc_buf *b, const char *name)
 {
 	const char *src = getenv("IKC_SOURCE_DIR");
 	char path[4096];
 
-	snprintf(path, sizeof(path), "%s/tests/fixtures/spec/%s",
+	snprintf(path, sizeof(path), "%s/tests/fixtures/stack/%s",
 		 src ? src : "../../..", name);
 	assert_int_equal(0, ikc_fs_read_file(b, path, (size_t)16 << 20));
 }
@@ -103,7 +103,7 @@ static inline void fixture_path(char *out, size_t n, const char *name)
 {
 	const char *src = getenv("IKC_SOURCE_DIR");
 
-	snprintf(out, n, "%s/tests/fixtures/spec/%s", src ? src : "../../..",
+	snprintf(out, n, "%s/tests/fixtures/stack/%s", src ? src : "../../..",
 		 name);
 }
 

@@ -1,5 +1,5 @@
-#ifndef IKC_SPEC_STACK_H
-#define IKC_SPEC_STACK_H
+#ifndef IKC_STACK_STACK_H
+#define IKC_STACK_STACK_H
 
 /*
  * The stack file, loaded and validated (spec.md).  A stack is the Stack
@@ -143,4 +143,4 @@ int ikc_stack_resolve(json_object **out, const ikc_stack *st, json_object *tmpl,
 int ikc_value_is_unknown(json_object *v);
 int ikc_value_has_unknown(json_object *v);
 
-#endif /* IKC_SPEC_STACK_H */
+#endif /* IKC_STACK_STACK_H */

@@ -1,5 +1,5 @@
 /* validate.c - the checks of spec.md on the documents of a stack file */
-#include "spec/internal.h"
+#include "stack/internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,7 +15,7 @@
 #define GKE_API "container.googleapis.com/v1"
 #define STACK_API "ikc.dev/v1"
 #define ANN_PREFIX "ikc.dev/"
-#define IKC_SPEC_SUGGEST_WORK ((size_t)100000000) /* per load */
+#define IKC_STACK_SUGGEST_WORK ((size_t)100000000) /* per load */
 
 /* ---- tables ------------------------------------------------------------- */
 
@@ -89,7 +89,7 @@ typedef struct loader {
 	ikc_stack *st;
 	ikc_diags *diags;
 	const ikc_load_options *opts;
-	ikc_spec__doc *docs;
+	ikc_stack__doc *docs;
 	size_t ndocs;
 	size_t *res_doc;          /* document of each resource */
 	size_t cap_res;           /* room in st->resources and res_doc */
@@ -111,9 +111,9 @@ static void diag_at(loader *l, int line, int col, const char *fmt, ...)
 	char msg[1024];
 	va_list ap;
 
-	if (l->errors >= IKC_SPEC_MAX_ERRORS)
+	if (l->errors >= IKC_STACK_MAX_ERRORS)
 		return;
-	if (++l->errors == IKC_SPEC_MAX_ERRORS) {
+	if (++l->errors == IKC_STACK_MAX_ERRORS) {
 		ikc_diags_add(l->diags, IKC_DIAG_ERROR, l->st->file, line, col,
 			      "too many errors; stopping here");
 		return;
@@ -130,7 +130,7 @@ static void diag_at(loader *l, int line, int col, const char *fmt, ...)
 static void member_pos(loader *l, json_object *obj, const char *key, int at_key,
 		       int dline, int dcol, int *line, int *col)
 {
-	const ikc_spec__pos *p = ikc_spec__pos_get(l->st->pos, obj, key, 0);
+	const ikc_stack__pos *p = ikc_stack__pos_get(l->st->pos, obj, key, 0);
 
 	*line = dline;
 	*col = dcol;
@@ -154,12 +154,12 @@ static const char *suggest(loader *l, const char *word,
 {
 	size_t len = strlen(word), cost = 0, i;
 
-	if (len > 256 || l->errors >= IKC_SPEC_MAX_ERRORS)
+	if (len > 256 || l->errors >= IKC_STACK_MAX_ERRORS)
 		return NULL;
 	/* the edit distance costs about len * strlen(candidate) */
-	for (i = 0; i < ncands && cost <= IKC_SPEC_SUGGEST_WORK; i++)
+	for (i = 0; i < ncands && cost <= IKC_STACK_SUGGEST_WORK; i++)
 		cost += (len + 1) * (strlen(cands[i]) + 1);
-	if (cost > IKC_SPEC_SUGGEST_WORK - l->suggest_work)
+	if (cost > IKC_STACK_SUGGEST_WORK - l->suggest_work)
 		return NULL;
 	l->suggest_work += cost;
 	return ikc_str_suggest(word, cands, ncands);
@@ -206,7 +206,7 @@ static void check_fields(loader *l, const char *who, json_object *obj,
 		for (i = 0; i < n; i++)
 			if (strcmp(k, known[i]) == 0)
 				break;
-		if (i < n || l->errors >= IKC_SPEC_MAX_ERRORS)
+		if (i < n || l->errors >= IKC_STACK_MAX_ERRORS)
 			continue;
 		member_pos(l, obj, k, 1, 0, 0, &line, &col);
 		if (suggest(l, k, known, n)) {
@@ -378,7 +378,7 @@ static size_t utf8_chars(const char *s, size_t n)
 	return c;
 }
 
-static int add_ref(ikc_ref **refs, size_t *n, const ikc_spec__expr *e, int line,
+static int add_ref(ikc_ref **refs, size_t *n, const ikc_stack__expr *e, int line,
 		   int col)
 {
 	ikc_ref *nr = realloc(*refs, (*n + 1) * sizeof(*nr));
@@ -408,23 +408,23 @@ typedef struct scan_ctx {
 
 /* Checks the expressions of one string found at `p` (may be NULL). */
 static void scan_string(loader *l, scan_ctx *sc, json_object *v,
-			const ikc_spec__pos *p, int dline, int dcol)
+			const ikc_stack__pos *p, int dline, int dcol)
 {
 	const char *s = json_object_get_string(v);
 	size_t len = (size_t)json_object_get_string_len(v), cur = 0;
 	size_t seen_off = 0, seen_chars = 0;
 	int line = p ? p->line : dline, col = p ? p->col : dcol;
 
-	if (!ikc_spec__has_expr(s, len))
+	if (!ikc_stack__has_expr(s, len))
 		return;
 	for (;;) {
-		ikc_spec__piece pc;
-		ikc_spec__expr e;
+		ikc_stack__piece pc;
+		ikc_stack__expr e;
 		char *guess = NULL;
 		const char *why = NULL;
 		int rc, eline = line, ecol = col;
 
-		rc = ikc_spec__next_piece(s, len, &cur, &pc);
+		rc = ikc_stack__next_piece(s, len, &cur, &pc);
 		if (rc == 0)
 			break;
 		if (p && p->plain_oneline) {
@@ -445,7 +445,7 @@ static void scan_string(loader *l, scan_ctx *sc, json_object *v,
 				(int)pc.len, pc.text, sc->forbid);
 			continue;
 		}
-		rc = ikc_spec__expr_parse(&e, pc.text, pc.len, has_address, l,
+		rc = ikc_stack__expr_parse(&e, pc.text, pc.len, has_address, l,
 					  l->max_dots, &guess, &why);
 		if (rc == IKC_EINVALID) {
 			diag_at(l, eline, ecol, "%s: malformed expression "
@@ -468,7 +468,7 @@ static void scan_string(loader *l, scan_ctx *sc, json_object *v,
 			l->oom = 1;
 			return;
 		}
-		if (e.kind == IKC_SPEC_EXPR_VAR &&
+		if (e.kind == IKC_STACK_EXPR_VAR &&
 		    !json_object_object_get_ex(l->st->variables, e.name, NULL)) {
 			const char *names[256];
 			size_t n = 0;
@@ -483,33 +483,33 @@ static void scan_string(loader *l, scan_ctx *sc, json_object *v,
 				"(set it in the Stack's spec.variables or with "
 				"--var %s=VALUE)%s", sc->who, e.name, e.name,
 				suggest_text(l, sug, sizeof(sug), e.name, names, n));
-		} else if (e.kind == IKC_SPEC_EXPR_ENV && !getenv(e.name)) {
+		} else if (e.kind == IKC_STACK_EXPR_ENV && !getenv(e.name)) {
 			diag_at(l, eline, ecol, "%s: environment variable %s is "
 				"not set", sc->who, e.name);
-		} else if (e.kind == IKC_SPEC_EXPR_RES &&
+		} else if (e.kind == IKC_STACK_EXPR_RES &&
 			   add_ref(sc->refs, sc->nrefs, &e, eline, ecol) < 0) {
 			l->oom = 1;
 		}
-		ikc_spec__expr_dispose(&e);
+		ikc_stack__expr_dispose(&e);
 	}
 }
 
 static void scan_value(loader *l, scan_ctx *sc, json_object *v,
-		       const ikc_spec__pos *p, int dline, int dcol)
+		       const ikc_stack__pos *p, int dline, int dcol)
 {
 	if (json_object_is_type(v, json_type_string)) {
 		scan_string(l, sc, v, p, dline, dcol);
 	} else if (json_object_is_type(v, json_type_object)) {
 		json_object_object_foreach(v, k, child)
 			scan_value(l, sc, child,
-				   ikc_spec__pos_get(l->st->pos, v, k, 0),
+				   ikc_stack__pos_get(l->st->pos, v, k, 0),
 				   dline, dcol);
 	} else if (json_object_is_type(v, json_type_array)) {
 		size_t i, n = json_object_array_length(v);
 
 		for (i = 0; i < n; i++)
 			scan_value(l, sc, json_object_array_get_idx(v, i),
-				   ikc_spec__pos_get(l->st->pos, v, NULL, i),
+				   ikc_stack__pos_get(l->st->pos, v, NULL, i),
 				   dline, dcol);
 	}
 }
@@ -725,7 +725,7 @@ static void apply_var_overrides(loader *l)
 			continue;
 		}
 		/* typed like a plain YAML scalar: --var replicas=3 is a number */
-		v = ikc_spec__plain_scalar(eq + 1, strlen(eq + 1), &is_null);
+		v = ikc_stack__plain_scalar(eq + 1, strlen(eq + 1), &is_null);
 		if ((!v && !is_null) || ikc_json_add(l->st->variables, name, v) < 0)
 			l->oom = 1;
 		free(name);
@@ -801,7 +801,7 @@ static void stack_checks(loader *l, size_t di)
 	}
 	sc.refs = &st->output_refs;
 	sc.nrefs = &st->noutput_refs;
-	scan_value(l, &sc, outs, ikc_spec__pos_get(st->pos, spec, "outputs", 0),
+	scan_value(l, &sc, outs, ikc_stack__pos_get(st->pos, spec, "outputs", 0),
 		   dl, dc);
 	json_object_put(st->outputs);
 	st->outputs = json_object_get(outs);
@@ -872,7 +872,7 @@ static ikc_resource *new_resource(loader *l, size_t di)
 /* Pass 1: apiVersion, kind, name, namespace and address of one document. */
 static void resource_identity(loader *l, size_t di)
 {
-	ikc_spec__doc *doc = &l->docs[di];
+	ikc_stack__doc *doc = &l->docs[di];
 	json_object *root = doc->root, *meta, *nsv;
 	int dl = doc->line, dc = doc->col, line, col, gke = 0, cluster_scoped = 0;
 	const char *api, *kind, *name = NULL, *ns = NULL;
@@ -1005,7 +1005,7 @@ static void resource_identity(loader *l, size_t di)
 	}
 	if (!gke && !cluster_scoped && !ns)
 		ns = "default";
-	addr = ikc_spec__address(kind, ns, name);
+	addr = ikc_stack__address(kind, ns, name);
 	if (!addr) {
 		l->oom = 1;
 		return;
@@ -1124,7 +1124,7 @@ static void each_dependency(loader *l, ikc_resource *r, const char *who,
 	}
 	if (!kind || !name || (s2 && !ns))
 		goto oom;
-	addr = ikc_spec__address(kind, ns, name);
+	addr = ikc_stack__address(kind, ns, name);
 	if (!addr)
 		goto oom;
 	if (!has_address(l, addr)) {
@@ -1152,7 +1152,7 @@ done:
 static void each_ignore(loader *l, ikc_resource *r, const char *who,
 			const char *item, size_t len, int line, int col)
 {
-	if (!ikc_spec__path_valid(item, len)) {
+	if (!ikc_stack__path_valid(item, len)) {
 		diag_at(l, line, col, "%s: ikc.dev/ignore-changes: \"%.*s\" is not "
 			"a field path (expected e.g. spec.replicas or "
 			"spec.ports[0].port)", who, (int)len, item);
@@ -1192,7 +1192,7 @@ static void resource_annotations(loader *l, ikc_resource *r, const char *who,
 			if (strcmp(k, ikc_annotations[i]) == 0)
 				break;
 		if (i == N_OF(ikc_annotations)) {
-			if (l->errors >= IKC_SPEC_MAX_ERRORS)
+			if (l->errors >= IKC_STACK_MAX_ERRORS)
 				continue;
 			member_pos(l, ann, k, 1, r->line, r->col, &line, &col);
 			if (suggest(l, k, ikc_annotations,
@@ -1265,11 +1265,11 @@ static void resource_annotations(loader *l, ikc_resource *r, const char *who,
 		json_object *v = NULL;
 
 		(void)json_object_object_get_ex(ann, names[i], &v);
-		ikc_spec__pos_keep(l->st->pos, json_object_get(v));
+		ikc_stack__pos_keep(l->st->pos, json_object_get(v));
 		json_object_object_del(ann, names[i]);
 	}
 	if (n && json_object_object_length(ann) == 0) {
-		ikc_spec__pos_keep(l->st->pos, json_object_get(ann));
+		ikc_stack__pos_keep(l->st->pos, json_object_get(ann));
 		json_object_object_del(meta, "annotations");
 	}
 	free(names);
@@ -1381,7 +1381,7 @@ static void resource_checks(loader *l, ikc_resource *r, int kube_declared)
 	scan_value(l, &sc, r->body, NULL, r->line, r->col);
 }
 
-int ikc_spec__validate(ikc_stack *st, ikc_spec__doc *docs, size_t ndocs,
+int ikc_stack__validate(ikc_stack *st, ikc_stack__doc *docs, size_t ndocs,
 		       ikc_diags *diags, const ikc_load_options *opts)
 {
 	loader l;
@@ -1457,7 +1457,7 @@ int ikc_spec__validate(ikc_stack *st, ikc_spec__doc *docs, size_t ndocs,
 	}
 	for (i = 0; i < st->nresources; i++)
 		l.addr_list[i] = st->resources[i].address;
-	l.max_dots = ikc_spec__max_dots(st->resources, st->nresources);
+	l.max_dots = ikc_stack__max_dots(st->resources, st->nresources);
 	if (stack_doc < ndocs)
 		stack_checks(&l, stack_doc);
 	for (i = 0; i < st->nresources && !l.oom; i++)
@@ -1484,7 +1484,7 @@ int ikc_spec__validate(ikc_stack *st, ikc_spec__doc *docs, size_t ndocs,
 	}
 	if (stack_doc < ndocs) {
 		/* the map has entries keyed by its nodes: keep them alive */
-		ikc_spec__pos_keep(st->pos, docs[stack_doc].root);
+		ikc_stack__pos_keep(st->pos, docs[stack_doc].root);
 		docs[stack_doc].root = NULL;
 	}
 done:
@@ -1495,7 +1495,7 @@ done:
 	return error;
 }
 
-char *ikc_spec__abs_dir(const char *dir)
+char *ikc_stack__abs_dir(const char *dir)
 {
 	return abs_dir(dir);
 }

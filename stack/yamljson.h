@@ -1,5 +1,5 @@
-#ifndef IKC_SPEC_YAMLJSON_H
-#define IKC_SPEC_YAMLJSON_H
+#ifndef IKC_STACK_YAMLJSON_H
+#define IKC_STACK_YAMLJSON_H
 
 /* yamljson.h - plain YAML (or JSON) text to json-c values, for files other than the stack file (kubeconfig) */
 
@@ -14,4 +14,4 @@
 int ikc_yaml_to_json(json_object **out, const char *data, size_t len,
 		     const char *what);
 
-#endif /* IKC_SPEC_YAMLJSON_H */
+#endif /* IKC_STACK_YAMLJSON_H */

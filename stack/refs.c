@@ -1,5 +1,5 @@
 /* refs.c - ${...} expressions: splitting strings, parsing, and resolving them */
-#include "spec/internal.h"
+#include "stack/internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +24,7 @@ static int is_key_char(char c)
 	return is_alpha(c) || is_digit(c) || c == '_' || c == '-';
 }
 
-int ikc_spec__path_valid(const char *path, size_t len)
+int ikc_stack__path_valid(const char *path, size_t len)
 {
 	size_t i = 0;
 
@@ -54,14 +54,14 @@ int ikc_spec__path_valid(const char *path, size_t len)
 	}
 }
 
-char *ikc_spec__address(const char *kind, const char *ns, const char *name)
+char *ikc_stack__address(const char *kind, const char *ns, const char *name)
 {
 	if (ns && strcmp(ns, "default") != 0)
 		return ikc_asprintf("%s/%s/%s", kind, ns, name);
 	return ikc_asprintf("%s/%s", kind, name);
 }
 
-int ikc_spec__has_expr(const char *s, size_t len)
+int ikc_stack__has_expr(const char *s, size_t len)
 {
 	size_t i;
 
@@ -71,8 +71,8 @@ int ikc_spec__has_expr(const char *s, size_t len)
 	return 0;
 }
 
-int ikc_spec__next_piece(const char *s, size_t len, size_t *cursor,
-			 ikc_spec__piece *out)
+int ikc_stack__next_piece(const char *s, size_t len, size_t *cursor,
+			 ikc_stack__piece *out)
 {
 	size_t i = *cursor, start = *cursor;
 
@@ -109,7 +109,7 @@ int ikc_spec__next_piece(const char *s, size_t len, size_t *cursor,
 	return 1;
 }
 
-void ikc_spec__expr_dispose(ikc_spec__expr *e)
+void ikc_stack__expr_dispose(ikc_stack__expr *e)
 {
 	if (!e)
 		return;
@@ -160,7 +160,7 @@ static char *address_of(const char *kind, size_t klen, const char *rest,
 	}
 	if (!name || (slash && !ns))
 		goto done;
-	addr = ikc_spec__address(k, ns, name);
+	addr = ikc_stack__address(k, ns, name);
 done:
 	free(k);
 	free(ns);
@@ -170,8 +170,8 @@ done:
 
 #define N_DOTS 130   /* a 253-character name holds at most 126 dots */
 
-int ikc_spec__expr_parse(ikc_spec__expr *out, const char *text, size_t len,
-			 ikc_spec__has_fn has, void *ctx, size_t max_dots,
+int ikc_stack__expr_parse(ikc_stack__expr *out, const char *text, size_t len,
+			 ikc_stack__has_fn has, void *ctx, size_t max_dots,
 			 char **guess_out, const char **why_out)
 {
 	const char *slash, *rest;
@@ -190,7 +190,7 @@ int ikc_spec__expr_parse(ikc_spec__expr *out, const char *text, size_t len,
 		*why_out = "empty expression";
 		return IKC_EINVALID;
 	}
-	if (len > IKC_SPEC_MAX_EXPR) {
+	if (len > IKC_STACK_MAX_EXPR) {
 		*why_out = "longer than 512 bytes";
 		return IKC_EINVALID;
 	}
@@ -203,7 +203,7 @@ int ikc_spec__expr_parse(ikc_spec__expr *out, const char *text, size_t len,
 				"expected ${env.NAME}";
 			return IKC_EINVALID;
 		}
-		out->kind = is_var ? IKC_SPEC_EXPR_VAR : IKC_SPEC_EXPR_ENV;
+		out->kind = is_var ? IKC_STACK_EXPR_VAR : IKC_STACK_EXPR_ENV;
 		out->name = dup_len(text + 4, len - 4);
 		return out->name ? 0 : ikc_error_oom();
 	}
@@ -235,13 +235,13 @@ int ikc_spec__expr_parse(ikc_spec__expr *out, const char *text, size_t len,
 		if (!addr)
 			return ikc_error_oom();
 		if (has(ctx, addr)) {
-			if (!ikc_spec__path_valid(rest + i, rlen - i)) {
+			if (!ikc_stack__path_valid(rest + i, rlen - i)) {
 				free(addr);
 				*why_out = "malformed field path (expected e.g. "
 					"status.loadBalancer.ingress[0].ip)";
 				return IKC_EINVALID;
 			}
-			out->kind = IKC_SPEC_EXPR_RES;
+			out->kind = IKC_STACK_EXPR_RES;
 			out->target = addr;
 			out->path = dup_len(rest + i, rlen - i);
 			return out->path ? 0 : ikc_error_oom();
@@ -305,14 +305,14 @@ typedef struct resolver {
 static int expr_value(json_object **out, int *unknown, resolver *rs,
 		      const char *text, size_t len)
 {
-	ikc_spec__expr e;
+	ikc_stack__expr e;
 	char *guess = NULL;
 	const char *why = NULL;
 	int error;
 
 	*out = NULL;
 	*unknown = 0;
-	error = ikc_spec__expr_parse(&e, text, len, stack_has, (void *)rs->st,
+	error = ikc_stack__expr_parse(&e, text, len, stack_has, (void *)rs->st,
 				     rs->max_dots, &guess, &why);
 	if (error == IKC_ENOTFOUND) {
 		error = ikc_error_set_code(IKC_EINVALID, IKC_ERR_SPEC,
@@ -326,7 +326,7 @@ static int expr_value(json_object **out, int *unknown, resolver *rs,
 			"malformed expression \"${%.*s}\": %s", (int)len, text, why);
 	if (error < 0)
 		return error;
-	if (e.kind == IKC_SPEC_EXPR_VAR) {
+	if (e.kind == IKC_STACK_EXPR_VAR) {
 		json_object *v;
 
 		if (!rs->st->variables ||
@@ -338,7 +338,7 @@ static int expr_value(json_object **out, int *unknown, resolver *rs,
 		*out = ikc_json_copy(v);
 		if (v && !*out)
 			error = ikc_error_oom();
-	} else if (e.kind == IKC_SPEC_EXPR_ENV) {
+	} else if (e.kind == IKC_STACK_EXPR_ENV) {
 		const char *v = getenv(e.name);
 
 		if (!v) {
@@ -359,7 +359,7 @@ static int expr_value(json_object **out, int *unknown, resolver *rs,
 		}
 	}
 done:
-	ikc_spec__expr_dispose(&e);
+	ikc_stack__expr_dispose(&e);
 	return error;
 }
 
@@ -367,12 +367,12 @@ static int resolve_string(json_object **out, resolver *rs, const char *s,
 			  size_t len)
 {
 	ikc_buf b = IKC_BUF_INIT(IKC_STACK_FILE_MAX * 4);
-	ikc_spec__piece pc;
+	ikc_stack__piece pc;
 	size_t cur = 0;
 	int rc, unknown_any = 0, error = 0;
 
 	*out = NULL;
-	if (!ikc_spec__has_expr(s, len)) {
+	if (!ikc_stack__has_expr(s, len)) {
 		*out = json_object_new_string_len(s, (int)len);
 		return *out ? 0 : ikc_error_oom();
 	}
@@ -380,7 +380,7 @@ static int resolve_string(json_object **out, resolver *rs, const char *s,
 		json_object *v = NULL;
 		int unknown;
 
-		rc = ikc_spec__next_piece(s, len, &cur, &pc);
+		rc = ikc_stack__next_piece(s, len, &cur, &pc);
 		if (rc != 1)
 			break;
 		if (!pc.is_expr) {
@@ -436,7 +436,7 @@ static int resolve_node(json_object **out, resolver *rs, json_object *v,
 	int error = 0;
 
 	*out = NULL;
-	if (depth > IKC_SPEC_MAX_DEPTH * 2)
+	if (depth > IKC_STACK_MAX_DEPTH * 2)
 		return ikc_error_set_code(IKC_ELIMIT, IKC_ERR_LIMIT,
 					  "value nested too deeply");
 	if (json_object_is_type(v, json_type_string))
@@ -492,13 +492,13 @@ int ikc_stack_resolve(json_object **out, const ikc_stack *st, json_object *tmpl,
 	resolver rs;
 
 	rs.st = st;
-	rs.max_dots = ikc_spec__max_dots(st->resources, st->nresources);
+	rs.max_dots = ikc_stack__max_dots(st->resources, st->nresources);
 	rs.fn = fn;
 	rs.ctx = ctx;
 	return resolve_node(out, &rs, tmpl, 0);
 }
 
-size_t ikc_spec__max_dots(const ikc_resource *res, size_t n)
+size_t ikc_stack__max_dots(const ikc_resource *res, size_t n)
 {
 	size_t i, max = 0;
 

@@ -1,5 +1,5 @@
 /* yaml.c - YAML stream to json-c values (libyaml event API), with positions and caps */
-#include "spec/internal.h"
+#include "stack/internal.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,10 +18,10 @@ typedef struct frame {
 	char *key;            /* mapping: key waiting for its value */
 	int have_key;
 	int skip_value;       /* the key was bad: drop the value that follows */
-	ikc_spec__pos keypos;
+	ikc_stack__pos keypos;
 	char *anchor;
 	size_t nodes;         /* nodes inside, for alias accounting */
-	ikc_spec__pos pos;
+	ikc_stack__pos pos;
 	json_object *merged;  /* keys that came from a merge key ("<<") */
 } frame;
 
@@ -35,7 +35,7 @@ typedef struct reader {
 	ikc_stack_pos *pos;
 	ikc_diags *diags;
 	const char *file;
-	frame frames[IKC_SPEC_MAX_DEPTH];
+	frame frames[IKC_STACK_MAX_DEPTH];
 	size_t depth;
 	anchor *anchors;
 	size_t nanchors, capanchors;
@@ -43,11 +43,11 @@ typedef struct reader {
 	size_t errors;              /* diagnostics added by the reader */
 	const char *key_text;       /* source text of the scalar being a key */
 	size_t alias_nodes;
-	ikc_spec__doc *docs;
+	ikc_stack__doc *docs;
 	size_t ndocs, capdocs;
 	json_object *root;
 	int have_root;
-	ikc_spec__pos rootpos;
+	ikc_stack__pos rootpos;
 } reader;
 
 /* ---- scalars ---------------------------------------------------------- */
@@ -127,7 +127,7 @@ static json_object *parse_int(const char *s, size_t len, int base, int *ok)
 	return json_object_new_int64((int64_t)v);
 }
 
-json_object *ikc_spec__plain_scalar(const char *text, size_t len, int *is_null)
+json_object *ikc_stack__plain_scalar(const char *text, size_t len, int *is_null)
 {
 	static const char *const nulls[] = { "~", "null", "Null", "NULL", NULL };
 	/*
@@ -224,7 +224,7 @@ static int scalar_value(json_object **out, int *is_null, const yaml_event_t *ev,
 
 		if (strcmp(t, "str") == 0)
 			goto string;
-		v = ikc_spec__plain_scalar(text, len, is_null);
+		v = ikc_stack__plain_scalar(text, len, is_null);
 		if (strcmp(t, "null") == 0) {
 			json_object_put(v);
 			if (!*is_null) {
@@ -270,7 +270,7 @@ bad:
 		return IKC_EINVALID;
 	}
 	if (!tag && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-		v = ikc_spec__plain_scalar(text, len, is_null);
+		v = ikc_stack__plain_scalar(text, len, is_null);
 		if (!v && !*is_null)
 			return ikc_error_oom();
 		*out = v;
@@ -287,17 +287,17 @@ string:
 
 /* ---- building ----------------------------------------------------------- */
 
-static void diag(reader *r, const ikc_spec__pos *p, const char *fmt, ...)
+static void diag(reader *r, const ikc_stack__pos *p, const char *fmt, ...)
 	IKC_PRINTF(3, 4);
 
-static void diag(reader *r, const ikc_spec__pos *p, const char *fmt, ...)
+static void diag(reader *r, const ikc_stack__pos *p, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
 
-	if (r->errors >= IKC_SPEC_MAX_ERRORS)
+	if (r->errors >= IKC_STACK_MAX_ERRORS)
 		return;
-	if (++r->errors == IKC_SPEC_MAX_ERRORS) {
+	if (++r->errors == IKC_STACK_MAX_ERRORS) {
 		ikc_diags_add(r->diags, IKC_DIAG_ERROR, r->file, p->line, p->col,
 			      "too many errors; stopping here");
 		return;
@@ -310,21 +310,21 @@ static void diag(reader *r, const ikc_spec__pos *p, const char *fmt, ...)
 }
 
 /* Every member and element of an alias copy takes the alias's position. */
-static int mark_all(reader *r, json_object *v, const ikc_spec__pos *p,
+static int mark_all(reader *r, json_object *v, const ikc_stack__pos *p,
 		    int depth)
 {
-	ikc_spec__pos at = *p;
+	ikc_stack__pos at = *p;
 
 	at.plain_oneline = 0;
-	if (depth > IKC_SPEC_MAX_DEPTH)
+	if (depth > IKC_STACK_MAX_DEPTH)
 		return 0;
 	if (json_object_is_type(v, json_type_object)) {
 		json_object_object_foreach(v, k, child) {
-			ikc_spec__pos kp = at;
+			ikc_stack__pos kp = at;
 
 			kp.kline = at.line;
 			kp.kcol = at.col;
-			if (ikc_spec__pos_set(r->pos, v, k, 0, &kp) < 0 ||
+			if (ikc_stack__pos_set(r->pos, v, k, 0, &kp) < 0 ||
 			    mark_all(r, child, p, depth + 1) < 0)
 				return IKC_ERROR;
 		}
@@ -332,7 +332,7 @@ static int mark_all(reader *r, json_object *v, const ikc_spec__pos *p,
 		size_t i, n = json_object_array_length(v);
 
 		for (i = 0; i < n; i++)
-			if (ikc_spec__pos_set(r->pos, v, NULL, i, &at) < 0 ||
+			if (ikc_stack__pos_set(r->pos, v, NULL, i, &at) < 0 ||
 			    mark_all(r, json_object_array_get_idx(v, i), p,
 				     depth + 1) < 0)
 				return IKC_ERROR;
@@ -355,22 +355,22 @@ static const char *type_name(json_object *v)
 
 /* Members of `src` that the mapping of `f` does not have yet. */
 static int merge_one(reader *r, frame *f, json_object *src,
-		     const ikc_spec__pos *p)
+		     const ikc_stack__pos *p)
 {
 	json_object_object_foreach(src, k, child) {
-		const ikc_spec__pos *from;
-		ikc_spec__pos at;
+		const ikc_stack__pos *from;
+		ikc_stack__pos at;
 
 		if (json_object_object_get_ex(f->node, k, NULL))
 			continue;   /* set before, or by an earlier merge */
-		from = ikc_spec__pos_get(r->pos, src, k, 0);
+		from = ikc_stack__pos_get(r->pos, src, k, 0);
 		at = from ? *from : *p;
 		if (!f->merged)
 			f->merged = json_object_new_object();
 		if (!f->merged ||
 		    ikc_json_add(f->node, k, json_object_get(child)) < 0 ||
 		    ikc_json_add(f->merged, k, json_object_new_boolean(1)) < 0 ||
-		    ikc_spec__pos_set(r->pos, f->node, k, 0, &at) < 0)
+		    ikc_stack__pos_set(r->pos, f->node, k, 0, &at) < 0)
 			return ikc_error_oom();
 	}
 	return 0;
@@ -380,7 +380,7 @@ static int merge_one(reader *r, frame *f, json_object *src,
  * The YAML merge key, as kubectl's YAML reader knows it: "<<: *base" or
  * "<<: [*a, *b]" (earlier mappings win; the mapping's own keys win).
  */
-static int merge(reader *r, frame *f, json_object *v, const ikc_spec__pos *p)
+static int merge(reader *r, frame *f, json_object *v, const ikc_stack__pos *p)
 {
 	size_t i, n;
 
@@ -411,7 +411,7 @@ static int merge(reader *r, frame *f, json_object *v, const ikc_spec__pos *p)
  * A node is complete: register its anchor, then hand it to its parent (or
  * make it the document's root).  Takes `v` in every case.
  */
-static int complete(reader *r, json_object *v, const ikc_spec__pos *p,
+static int complete(reader *r, json_object *v, const ikc_stack__pos *p,
 		    size_t nodes, const char *anchor_name)
 {
 	frame *f;
@@ -476,7 +476,7 @@ static int complete(reader *r, json_object *v, const ikc_spec__pos *p,
 		return 0;
 	}
 	if (f->is_map) {
-		ikc_spec__pos vp = *p;
+		ikc_stack__pos vp = *p;
 
 		f->have_key = 0;
 		if (f->skip_value) {
@@ -499,8 +499,8 @@ static int complete(reader *r, json_object *v, const ikc_spec__pos *p,
 			json_object_object_del(f->node, f->key);
 		}
 		if (json_object_object_get_ex(f->node, f->key, NULL)) {
-			const ikc_spec__pos *first =
-				ikc_spec__pos_get(r->pos, f->node, f->key, 0);
+			const ikc_stack__pos *first =
+				ikc_stack__pos_get(r->pos, f->node, f->key, 0);
 
 			diag(r, &f->keypos,
 			     "duplicate key \"%s\" (first at line %d)", f->key,
@@ -511,7 +511,7 @@ static int complete(reader *r, json_object *v, const ikc_spec__pos *p,
 				goto oom;
 			vp.kline = f->keypos.line;
 			vp.kcol = f->keypos.col;
-			if (ikc_spec__pos_set(r->pos, f->node, f->key, 0, &vp) < 0)
+			if (ikc_stack__pos_set(r->pos, f->node, f->key, 0, &vp) < 0)
 				return IKC_ERROR;
 		}
 		free(f->key);
@@ -520,7 +520,7 @@ static int complete(reader *r, json_object *v, const ikc_spec__pos *p,
 	}
 	if (json_object_array_add(f->node, v) < 0)
 		goto oom;
-	return ikc_spec__pos_set(r->pos, f->node, NULL,
+	return ikc_stack__pos_set(r->pos, f->node, NULL,
 				 json_object_array_length(f->node) - 1, p);
 oom:
 	json_object_put(v);
@@ -554,11 +554,11 @@ static int start_collection(reader *r, const yaml_event_t *ev, int is_map)
 	const yaml_char_t *anchor_name = is_map ? ev->data.mapping_start.anchor :
 		ev->data.sequence_start.anchor;
 	frame *f;
-	ikc_spec__pos p;
+	ikc_stack__pos p;
 
-	ikc_spec__pos_from_marks(&p, ev->start_mark, ev->end_mark, 0);
-	if (r->depth >= IKC_SPEC_MAX_DEPTH) {
-		diag(r, &p, "nesting is deeper than %d levels", IKC_SPEC_MAX_DEPTH);
+	ikc_stack__pos_from_marks(&p, ev->start_mark, ev->end_mark, 0);
+	if (r->depth >= IKC_STACK_MAX_DEPTH) {
+		diag(r, &p, "nesting is deeper than %d levels", IKC_STACK_MAX_DEPTH);
 		return IKC_EINVALID;
 	}
 	f = &r->frames[r->depth];
@@ -599,11 +599,11 @@ static int on_alias(reader *r, const yaml_event_t *ev)
 {
 	const char *name = (const char *)ev->data.alias.anchor;
 	json_object *copy = NULL;
-	ikc_spec__pos p;
+	ikc_stack__pos p;
 	json_object *idx;
 	anchor *a = NULL;
 
-	ikc_spec__pos_from_marks(&p, ev->start_mark, ev->end_mark, 0);
+	ikc_stack__pos_from_marks(&p, ev->start_mark, ev->end_mark, 0);
 	if (r->anchor_index &&
 	    json_object_object_get_ex(r->anchor_index, name, &idx))
 		a = &r->anchors[json_object_get_int64(idx)];
@@ -611,9 +611,9 @@ static int on_alias(reader *r, const yaml_event_t *ev)
 		diag(r, &p, "alias *%s names no anchor defined before it", name);
 		return complete(r, NULL, &p, 1, NULL);
 	}
-	if (a->nodes > IKC_SPEC_MAX_ALIAS_NODES - r->alias_nodes) {
+	if (a->nodes > IKC_STACK_MAX_ALIAS_NODES - r->alias_nodes) {
 		diag(r, &p, "aliases expand to more than %d nodes "
-		     "(an alias bomb?)", IKC_SPEC_MAX_ALIAS_NODES);
+		     "(an alias bomb?)", IKC_STACK_MAX_ALIAS_NODES);
 		return IKC_EINVALID;
 	}
 	r->alias_nodes += a->nodes;
@@ -631,9 +631,9 @@ static int on_scalar(reader *r, const yaml_event_t *ev)
 	json_object *v = NULL;
 	int is_null, error;
 	const char *why = NULL;
-	ikc_spec__pos p;
+	ikc_stack__pos p;
 
-	ikc_spec__pos_from_marks(&p, ev->start_mark, ev->end_mark,
+	ikc_stack__pos_from_marks(&p, ev->start_mark, ev->end_mark,
 				 ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 				 !ev->data.scalar.tag);
 	error = scalar_value(&v, &is_null, ev, &why);
@@ -667,12 +667,12 @@ static int on_scalar(reader *r, const yaml_event_t *ev)
 
 static int end_document(reader *r)
 {
-	ikc_spec__doc *d;
+	ikc_stack__doc *d;
 
 	anchors_clear(r);
 	if (r->ndocs == r->capdocs) {
 		size_t ncap = r->capdocs ? r->capdocs * 2 : 8;
-		ikc_spec__doc *n = realloc(r->docs, ncap * sizeof(*n));
+		ikc_stack__doc *n = realloc(r->docs, ncap * sizeof(*n));
 
 		if (!n)
 			return ikc_error_oom();
@@ -691,7 +691,7 @@ static int end_document(reader *r)
 static void syntax_error(reader *r, const yaml_parser_t *parser,
 			 const char *data, size_t len)
 {
-	ikc_spec__pos p;
+	ikc_stack__pos p;
 	const char *problem = parser->problem ? parser->problem : "invalid YAML";
 
 	memset(&p, 0, sizeof(p));
@@ -712,7 +712,7 @@ static void syntax_error(reader *r, const yaml_parser_t *parser,
 		diag(r, &p, "%s", problem);
 		return;
 	}
-	ikc_spec__mark(&p.line, &p.col, parser->problem_mark);
+	ikc_stack__mark(&p.line, &p.col, parser->problem_mark);
 	if (parser->context)
 		diag(r, &p, "%s (%s at line %d, column %d)", problem,
 		     parser->context, (int)parser->context_mark.line + 1,
@@ -721,7 +721,7 @@ static void syntax_error(reader *r, const yaml_parser_t *parser,
 		diag(r, &p, "%s", problem);
 }
 
-void ikc_spec__docs_free(ikc_spec__doc *docs, size_t n)
+void ikc_stack__docs_free(ikc_stack__doc *docs, size_t n)
 {
 	size_t i;
 
@@ -732,7 +732,7 @@ void ikc_spec__docs_free(ikc_spec__doc *docs, size_t n)
 	free(docs);
 }
 
-int ikc_spec__yaml_read(ikc_spec__doc **docs_out, size_t *ndocs_out,
+int ikc_stack__yaml_read(ikc_stack__doc **docs_out, size_t *ndocs_out,
 			ikc_stack_pos *pos, ikc_diags *diags, const char *file,
 			const char *data, size_t len)
 {
@@ -789,7 +789,7 @@ int ikc_spec__yaml_read(ikc_spec__doc **docs_out, size_t *ndocs_out,
 			break;
 		}
 		yaml_event_delete(&ev);
-		if (error == 0 && r.errors >= IKC_SPEC_MAX_ERRORS)
+		if (error == 0 && r.errors >= IKC_STACK_MAX_ERRORS)
 			error = IKC_EINVALID;
 		if (error < 0)
 			break;
@@ -801,7 +801,7 @@ int ikc_spec__yaml_read(ikc_spec__doc **docs_out, size_t *ndocs_out,
 	free(r.anchors);
 	json_object_put(r.root);
 	if (error < 0) {
-		ikc_spec__docs_free(r.docs, r.ndocs);
+		ikc_stack__docs_free(r.docs, r.ndocs);
 		return error;
 	}
 	*docs_out = r.docs;

@@ -1,12 +1,12 @@
-#ifndef IKC_SPEC_GIT_H
-#define IKC_SPEC_GIT_H
+#ifndef IKC_STACK_GIT_H
+#define IKC_STACK_GIT_H
 
 /*
  * git.h - the stack file read from a git revision (--git REPO[#REF]) with
- * libgit2, without a checkout.  git_* types stay inside spec/git.c.
+ * libgit2, without a checkout.  git_* types stay inside stack/git.c.
  */
 
-#include "spec/stack.h"
+#include "stack/stack.h"
 #include "util/diag.h"
 
 /**
@@ -35,4 +35,4 @@ int ikc_stack_load_git(ikc_stack **out, ikc_diags *diags, const char *repo_ref,
 		       const char *path, const char *cache_dir,
 		       const ikc_load_options *opts);
 
-#endif /* IKC_SPEC_GIT_H */
+#endif /* IKC_STACK_GIT_H */

@@ -78,7 +78,7 @@ static void test_spec_load__reference_settings(void **state)
 	if (dir[0] == '/')
 		assert_string_equal(want, st->state_url);
 	assert_true(strncmp(st->state_url, "file:///", 8) == 0);
-	assert_true(strstr(st->state_url, "/tests/fixtures/spec/.ikc/"
+	assert_true(strstr(st->state_url, "/tests/fixtures/stack/.ikc/"
 			   "nginx-asia.state.json") != NULL);
 	/* sha256sum of the file */
 	assert_string_equal("ec2407aa8d72772872bb9afb48787de109994c0cef295b98969"

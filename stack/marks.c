@@ -1,5 +1,5 @@
 /* marks.c - the position map: which line and column each body node came from */
-#include "spec/internal.h"
+#include "stack/internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,7 +18,7 @@ typedef struct pos_entry {
 	char *key;             /* member name, or NULL for an array element */
 	size_t index;
 	uint64_t hash;
-	ikc_spec__pos pos;
+	ikc_stack__pos pos;
 } pos_entry;
 
 struct ikc_stack_pos {
@@ -49,7 +49,7 @@ static int entry_matches(const pos_entry *e, uint64_t h, json_object *parent,
 	return !e->key && e->index == index;
 }
 
-int ikc_spec__pos_new(ikc_stack_pos **out)
+int ikc_stack__pos_new(ikc_stack_pos **out)
 {
 	ikc_stack_pos *m = calloc(1, sizeof(*m));
 
@@ -66,7 +66,7 @@ int ikc_spec__pos_new(ikc_stack_pos **out)
 	return 0;
 }
 
-void ikc_spec__pos_free(ikc_stack_pos *m)
+void ikc_stack__pos_free(ikc_stack_pos *m)
 {
 	size_t i;
 
@@ -103,8 +103,8 @@ static int grow(ikc_stack_pos *m)
 	return 0;
 }
 
-int ikc_spec__pos_set(ikc_stack_pos *m, json_object *parent, const char *key,
-		      size_t index, const ikc_spec__pos *pos)
+int ikc_stack__pos_set(ikc_stack_pos *m, json_object *parent, const char *key,
+		      size_t index, const ikc_stack__pos *pos)
 {
 	uint64_t h;
 	size_t j;
@@ -135,7 +135,7 @@ int ikc_spec__pos_set(ikc_stack_pos *m, json_object *parent, const char *key,
 	return 0;
 }
 
-const ikc_spec__pos *ikc_spec__pos_get(const ikc_stack_pos *m,
+const ikc_stack__pos *ikc_stack__pos_get(const ikc_stack_pos *m,
 				       json_object *parent, const char *key,
 				       size_t index)
 {
@@ -154,7 +154,7 @@ const ikc_spec__pos *ikc_spec__pos_get(const ikc_stack_pos *m,
 	return NULL;
 }
 
-void ikc_spec__pos_keep(ikc_stack_pos *m, json_object *v)
+void ikc_stack__pos_keep(ikc_stack_pos *m, json_object *v)
 {
 	if (!v)
 		return;
@@ -164,16 +164,16 @@ void ikc_spec__pos_keep(ikc_stack_pos *m, json_object *v)
 		json_object_put(v);  /* XXX(issue 2): on OOM the address may be reused */
 }
 
-void ikc_spec__mark(int *line, int *col, yaml_mark_t m)
+void ikc_stack__mark(int *line, int *col, yaml_mark_t m)
 {
 	*line = (int)m.line + 1;
 	*col = (int)m.column + 1;
 }
 
-void ikc_spec__pos_from_marks(ikc_spec__pos *out, yaml_mark_t start,
+void ikc_stack__pos_from_marks(ikc_stack__pos *out, yaml_mark_t start,
 			      yaml_mark_t end, int plain)
 {
 	memset(out, 0, sizeof(*out));
-	ikc_spec__mark(&out->line, &out->col, start);
+	ikc_stack__mark(&out->line, &out->col, start);
 	out->plain_oneline = plain && start.line == end.line;
 }

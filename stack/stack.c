@@ -1,12 +1,12 @@
 /* stack.c - loading a stack file: limits, digest, the stack object and its lookups */
-#include "spec/stack.h"
+#include "stack/stack.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
-#include "spec/internal.h"
+#include "stack/internal.h"
 #include "util/buf.h"
 #include "util/errors.h"
 #include "util/fs.h"
@@ -63,7 +63,7 @@ void ikc_stack_free(ikc_stack *st)
 	json_object_put(st->outputs);
 	free(st->git_commit);
 	free(st->git_ref);
-	ikc_spec__pos_free(st->pos);
+	ikc_stack__pos_free(st->pos);
 	free(st);
 }
 
@@ -106,7 +106,7 @@ int ikc_stack_load_buffer(ikc_stack **out, ikc_diags *diags,
 			  const ikc_load_options *opts)
 {
 	ikc_stack *st = NULL;
-	ikc_spec__doc *docs = NULL;
+	ikc_stack__doc *docs = NULL;
 	size_t ndocs = 0, bad = 0, errors_before = ikc_diags_errors(diags);
 	const char *file = display_name ? display_name : "ikc.yaml";
 	int error;
@@ -141,7 +141,7 @@ int ikc_stack_load_buffer(ikc_stack **out, ikc_diags *diags,
 	if (!st)
 		return ikc_error_oom();
 	st->file = strdup(file);
-	st->dir = ikc_spec__abs_dir(dir);
+	st->dir = ikc_stack__abs_dir(dir);
 	if (!st->file || !st->dir) {
 		error = ikc_error_oom();
 		goto done;
@@ -149,16 +149,16 @@ int ikc_stack_load_buffer(ikc_stack **out, ikc_diags *diags,
 	error = digest_hex(st->digest, data, len);
 	if (error < 0)
 		goto done;
-	error = ikc_spec__pos_new(&st->pos);
+	error = ikc_stack__pos_new(&st->pos);
 	if (error < 0)
 		goto done;
-	error = ikc_spec__yaml_read(&docs, &ndocs, st->pos, diags, st->file,
+	error = ikc_stack__yaml_read(&docs, &ndocs, st->pos, diags, st->file,
 				    data, len);
 	if (error == IKC_EINVALID)
 		ikc_diags_sort(diags);
 	if (error < 0)
 		goto done;
-	error = ikc_spec__validate(st, docs, ndocs, diags, opts);
+	error = ikc_stack__validate(st, docs, ndocs, diags, opts);
 	if (error < 0)
 		goto done;
 	if (ikc_diags_errors(diags) > errors_before) {
@@ -169,7 +169,7 @@ int ikc_stack_load_buffer(ikc_stack **out, ikc_diags *diags,
 	*out = st;
 	st = NULL;
 done:
-	ikc_spec__docs_free(docs, ndocs);
+	ikc_stack__docs_free(docs, ndocs);
 	ikc_stack_free(st);
 	return error;
 }
@@ -232,7 +232,7 @@ int ikc_stack_position(const ikc_stack *st, const ikc_resource *r,
 		return 0;
 	cur = r->body;
 	while (cur && p && *p) {
-		const ikc_spec__pos *pos;
+		const ikc_stack__pos *pos;
 		json_object *next = NULL;
 		char key[256];
 		size_t n = 0;
@@ -247,7 +247,7 @@ int ikc_stack_position(const ikc_stack *st, const ikc_resource *r,
 			    !json_object_is_type(cur, json_type_array) ||
 			    (size_t)idx >= json_object_array_length(cur))
 				break;
-			pos = ikc_spec__pos_get(st->pos, cur, NULL, (size_t)idx);
+			pos = ikc_stack__pos_get(st->pos, cur, NULL, (size_t)idx);
 			next = json_object_array_get_idx(cur, (size_t)idx);
 			p = end + 1;
 			if (pos) {
@@ -267,7 +267,7 @@ int ikc_stack_position(const ikc_stack *st, const ikc_resource *r,
 		if (!json_object_is_type(cur, json_type_object) ||
 		    !json_object_object_get_ex(cur, key, &next))
 			break;
-		pos = ikc_spec__pos_get(st->pos, cur, key, 0);
+		pos = ikc_stack__pos_get(st->pos, cur, key, 0);
 		if (pos) {
 			*line = pos->kline ? pos->kline : pos->line;
 			*col = pos->kline ? pos->kcol : pos->col;
