@@ -39,6 +39,19 @@ struct walker {
 	int error;
 };
 
+/* The schema node of a member / of list elements (NULL: not known). */
+static json_object *s_member(const struct walker *w, json_object *s,
+			     const char *key)
+{
+	return s && w->in->schema ? ikc_schema_member(w->in->schema, s, key) : NULL;
+}
+
+static json_object *s_items(const struct walker *w, json_object *s)
+{
+	return s && w->in->schema ? ikc_schema_items(w->in->schema, s) : NULL;
+}
+
+
 int ikc_diff__is_unknown(json_object *v)
 {
 	return v && json_object_is_type(v, json_type_string) &&
@@ -152,37 +165,80 @@ static int is_object_list(json_object *v)
 	return 1;
 }
 
-/* 1 if every element of the list has member `key`. */
-static int all_have_key(json_object *arr, const char *key)
+/* 1 if every element of the list has at least one of the keys. */
+static int all_keyed(json_object *arr, const ikc_list_semantics *sem)
 {
-	size_t i, n = json_object_array_length(arr);
+	size_t i, j, n = json_object_array_length(arr);
 
-	for (i = 0; i < n; i++)
-		if (!member(json_object_array_get_idx(arr, i), key))
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
+
+		for (j = 0; j < sem->nkeys; j++)
+			if (member(e, sem->keys[j]))
+				break;
+		if (j == sem->nkeys)
 			return 0;
+	}
 	return 1;
 }
 
-/* The element of `arr` whose `key` equals `val` (borrowed), with its index. */
-static json_object *find_keyed(json_object *arr, const char *key,
-			       json_object *val, size_t *index_out)
+/*
+ * The element of `arr` that `want` names by key (borrowed), with its index:
+ * every key `want` sets is equal; a key it leaves out (the server defaults
+ * it, e.g. a port's protocol) matches anything.
+ */
+static json_object *find_keyed(json_object *arr, const ikc_list_semantics *sem,
+			       json_object *want, size_t *index_out)
 {
-	size_t i, n;
+	size_t i, j, n;
 
-	if (!arr || !json_object_is_type(arr, json_type_array) || !val)
+	if (!arr || !json_object_is_type(arr, json_type_array) || !want)
 		return NULL;
 	n = json_object_array_length(arr);
 	for (i = 0; i < n; i++) {
 		json_object *e = json_object_array_get_idx(arr, i);
-		json_object *k = member(e, key);
+		int ok = 1;
 
-		if (k && ikc_json_equal_loose(k, val)) {
+		for (j = 0; j < sem->nkeys && ok; j++) {
+			json_object *k = member(want, sem->keys[j]);
+
+			if (k && !ikc_json_equal_loose(k, member(e, sem->keys[j])))
+				ok = 0;
+		}
+		if (ok) {
 			if (index_out)
 				*index_out = i;
 			return e;
 		}
 	}
 	return NULL;
+}
+
+/* 1 if every element of `a` has a loosely equal element in `b`. */
+static int subset_of(json_object *a, json_object *b)
+{
+	size_t i, j, na = json_object_array_length(a),
+		nb = json_object_array_length(b);
+
+	for (i = 0; i < na; i++) {
+		json_object *x = json_object_array_get_idx(a, i);
+
+		for (j = 0; j < nb; j++)
+			if (ikc_json_equal_loose(x, json_object_array_get_idx(b, j)))
+				break;
+		if (j == nb)
+			return 0;
+	}
+	return 1;
+}
+
+/* Two lists holding the same elements, in any order (repeats aside). */
+static int same_set(json_object *a, json_object *b)
+{
+	if (!json_object_is_type(a, json_type_array) ||
+	    !json_object_is_type(b, json_type_array))
+		return 0;
+	return subset_of(a, b) && subset_of(b, a);
 }
 
 static int path_under(const char *path, const char *prefix)
@@ -309,41 +365,64 @@ static void emit(struct walker *w, json_object *before, json_object *after)
 		w->error = ikc_error_oom();
 }
 
-static void walk_change(struct walker *w, json_object *d, json_object *a,
-			json_object *l);
-
-/* Lists of objects: matched by merge key when every element has one, else by position. */
-static void walk_change_list(struct walker *w, json_object *d, json_object *a,
-			     json_object *l)
+/*
+ * How the list at the current path compares: as the schema says, else as
+ * the provider's hints say, else atomic (objects by position).
+ */
+static void list_semantics(const struct walker *w, json_object *s,
+			   ikc_list_semantics *sem)
 {
 	const ikc_provider_hints *h = w->in->hints;
-	const char *key = h->merge_key ?
-		h->merge_key(w->in->api_version, w->in->kind, cur_schema(w)) :
-		NULL;
+	const char *key;
+
+	memset(sem, 0, sizeof(*sem));
+	if (s && w->in->schema && ikc_schema_list(w->in->schema, s, sem))
+		return;
+	if (h->list_semantics &&
+	    h->list_semantics(w->in->api_version, w->in->kind, cur_schema(w), sem))
+		return;
+	key = h->merge_key ? h->merge_key(w->in->api_version, w->in->kind,
+					  cur_schema(w)) : NULL;
+	if (key) {
+		sem->type = IKC_LIST_MAP;
+		sem->keys[0] = key;
+		sem->nkeys = 1;
+	}
+}
+
+static void walk_change(struct walker *w, json_object *d, json_object *a,
+			json_object *l, json_object *s);
+
+/* Lists of objects: matched by their map keys when every element has one, else by position. */
+static void walk_change_list(struct walker *w, json_object *d, json_object *a,
+			     json_object *l, json_object *s)
+{
+	ikc_list_semantics sem;
+	json_object *si = s_items(w, s);
 	size_t i, n = json_object_array_length(d), pl, sl;
 
-	if (key && all_have_key(d, key)) {
+	list_semantics(w, s, &sem);
+	if (sem.type == IKC_LIST_MAP && all_keyed(d, &sem)) {
 		for (i = 0; i < n && !w->error; i++) {
 			json_object *de = json_object_array_get_idx(d, i);
-			json_object *kv = member(de, key);
 
 			push_index(w, i, &pl, &sl);
-			walk_change(w, de, find_keyed(a, key, kv, NULL),
-				    find_keyed(l, key, kv, NULL));
+			walk_change(w, de, find_keyed(a, &sem, de, NULL),
+				    find_keyed(l, &sem, de, NULL), si);
 			pop(w, pl, sl);
 		}
 		/* Elements last applied, gone from the file, still live. */
-		if (a && json_object_is_type(a, json_type_array)) {
+		if (a && json_object_is_type(a, json_type_array) && all_keyed(a, &sem)) {
 			size_t na = json_object_array_length(a);
 
 			for (i = 0; i < na && !w->error; i++) {
-				json_object *kv = member(json_object_array_get_idx(a, i), key);
+				json_object *ae = json_object_array_get_idx(a, i);
 				json_object *le;
 				size_t li = 0;
 
-				if (!kv || find_keyed(d, key, kv, NULL))
+				if (find_keyed(d, &sem, ae, NULL))
 					continue;
-				le = find_keyed(l, key, kv, &li);
+				le = find_keyed(l, &sem, ae, &li);
 				if (!le)
 					continue;
 				push_index(w, li, &pl, &sl);
@@ -354,10 +433,15 @@ static void walk_change_list(struct walker *w, json_object *d, json_object *a,
 		}
 		return;
 	}
+	if (sem.type == IKC_LIST_SET) {
+		if (ikc_diff__has_unknown(d) || !same_set(d, l))
+			emit(w, l, d);
+		return;
+	}
 	for (i = 0; i < n && !w->error; i++) {
 		push_index(w, i, &pl, &sl);
 		walk_change(w, json_object_array_get_idx(d, i), element(a, i),
-			    element(l, i));
+			    element(l, i), si);
 		pop(w, pl, sl);
 	}
 	if (a && json_object_is_type(a, json_type_array)) {
@@ -382,7 +466,7 @@ static void walk_change_list(struct walker *w, json_object *d, json_object *a,
  * apart from fields the server filled in.
  */
 static void walk_change(struct walker *w, json_object *d, json_object *a,
-			json_object *l)
+			json_object *l, json_object *s)
 {
 	size_t pl, sl;
 
@@ -406,7 +490,8 @@ static void walk_change(struct walker *w, json_object *d, json_object *a,
 		}
 		json_object_object_foreach(d, k, dv) {
 			push_key(w, k, &pl, &sl);
-			walk_change(w, dv, member(a, k), member(l, k));
+			walk_change(w, dv, member(a, k), member(l, k),
+				    s_member(w, s, k));
 			pop(w, pl, sl);
 			if (w->error)
 				return;
@@ -439,18 +524,27 @@ static void walk_change(struct walker *w, json_object *d, json_object *a,
 			emit(w, l, d);
 			return;
 		}
-		walk_change_list(w, d, a, l);
+		walk_change_list(w, d, a, l, s);
 		return;
 	}
-	/* Scalars and lists of scalars compare as a whole. */
+	/* Lists of scalars compare as a whole, or as sets. */
+	if (json_object_is_type(d, json_type_array) && l &&
+	    !ikc_diff__has_unknown(d)) {
+		ikc_list_semantics sem;
+
+		list_semantics(w, s, &sem);
+		if (sem.type == IKC_LIST_SET && same_set(d, l))
+			return;
+	}
 	if (ikc_diff__has_unknown(d) || differs(d, l))
 		emit(w, l, d);
 }
 
-static void walk_drift(struct walker *w, json_object *a, json_object *l)
+static void walk_drift(struct walker *w, json_object *a, json_object *l,
+		       json_object *s)
 {
 	size_t pl, sl, i, n;
-	const ikc_provider_hints *h = w->in->hints;
+	ikc_list_semantics sem;
 
 	if (w->error || ignored(w) || stack_only(w))
 		return;
@@ -467,17 +561,21 @@ static void walk_drift(struct walker *w, json_object *a, json_object *l)
 		}
 		json_object_object_foreach(a, k, av) {
 			push_key(w, k, &pl, &sl);
-			walk_drift(w, av, member(l, k));
+			walk_drift(w, av, member(l, k), s_member(w, s, k));
 			pop(w, pl, sl);
 			if (w->error)
 				return;
 		}
 		return;
 	}
+	if (json_object_is_type(a, json_type_array)) {
+		list_semantics(w, s, &sem);
+		if (sem.type == IKC_LIST_SET && same_set(a, l))
+			return;
+	}
 	if (is_object_list(a)) {
-		const char *key = h->merge_key ?
-			h->merge_key(w->in->api_version, w->in->kind,
-				     cur_schema(w)) : NULL;
+		json_object *si = s_items(w, s);
+		int keyed = sem.type == IKC_LIST_MAP && all_keyed(a, &sem);
 
 		if (!json_object_is_type(l, json_type_array)) {
 			emit(w, a, l);
@@ -488,12 +586,9 @@ static void walk_drift(struct walker *w, json_object *a, json_object *l)
 			json_object *ae = json_object_array_get_idx(a, i);
 			json_object *le;
 
-			if (key && all_have_key(a, key))
-				le = find_keyed(l, key, member(ae, key), NULL);
-			else
-				le = element(l, i);
+			le = keyed ? find_keyed(l, &sem, ae, NULL) : element(l, i);
 			push_index(w, i, &pl, &sl);
-			walk_drift(w, ae, le);
+			walk_drift(w, ae, le, si);
 			pop(w, pl, sl);
 		}
 		return;
@@ -517,9 +612,9 @@ static int run(ikc_field_change **out, size_t *n_out, const ikc_diff_input *in,
 	w.schema.max = 64 * 1024;
 	if (drift) {
 		if (in->last && in->live)
-			walk_drift(&w, in->last, in->live);
+			walk_drift(&w, in->last, in->live, in->schema_root);
 	} else if (in->desired) {
-		walk_change(&w, in->desired, in->last, in->live);
+		walk_change(&w, in->desired, in->last, in->live, in->schema_root);
 	}
 	ikc_buf_dispose(&w.path);
 	ikc_buf_dispose(&w.schema);

@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 #include "planner/plan.h"
 #include "providers/provider.h"
+#include "providers/schema.h"
 
 typedef struct ikc_diff_input {
 	const ikc_provider_hints *hints;  /* required */
@@ -21,12 +22,19 @@ typedef struct ikc_diff_input {
 	json_object *live;         /* live value (or its stand-in); NULL: absent */
 	const char *const *ignore; /* ikc.dev/ignore-changes paths */
 	size_t nignore;
+	/*
+	 * The API's schema of this resource (may be NULL): lists compare as
+	 * its x-kubernetes-list-type and merge keys say; where it is silent,
+	 * the hints' list_semantics and merge_key.
+	 */
+	const struct ikc_schema *schema;
+	json_object *schema_root;
 } ikc_diff_input;
 
 /**
  * Field changes that make live match desired: every leaf the file sets
- * (lists of objects matched by merge key or position, lists of scalars as
- * a whole, numbers loosely), removals of fields that were last applied and
+ * (lists of objects matched by their map keys or position, lists of
+ * scalars as a whole or, when a set, as sets, numbers loosely), removals of fields that were last applied and
  * are gone from the file but still live, stack-only fields against last
  * applied.  Unknown desired values always count.  Ignored paths never.
  * *out is owned (free with ikc_field_changes_free); 0 or IKC_ERROR.
@@ -66,6 +74,17 @@ void ikc_drift_clear(ikc_drift *d);
 /** 1 if `v` is IKC_UNKNOWN_VALUE; 1 from _has_ if it holds one anywhere. */
 int ikc_diff__is_unknown(json_object *v);
 int ikc_diff__has_unknown(json_object *v);
+
+/**
+ * After a change: the first field the file sets that the live value does
+ * not match, compared as the plan compares (the provider's normalisation,
+ * the schema's list types; ignore-changes and values known only after
+ * apply skipped).  *field_out owned, NULL when live matches.  `schema`
+ * NULL: the one shipped with ikc.  0 or IKC_ERROR.
+ */
+int ikc_diff_converged(char **field_out, const ikc_resource *r,
+		       json_object *desired, json_object *live,
+		       const ikc_schema *schema);
 
 /** Counts the plan's changes by action into its n_* fields (planner-internal). */
 void ikc_plan__tally(ikc_plan *plan);

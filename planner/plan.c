@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "planner/diff.h"
+#include "providers/schema.h"
 #include "planner/secret.h"
 #include "planner/graph.h"
 #include "providers/provider.h"
@@ -258,12 +259,45 @@ static int follow_cluster(struct builder *b, const ikc_resource *r,
 	return ch->deleted_with ? 0 : ikc_error_oom();
 }
 
+/*
+ * What the API means by the file's values: the provider's normalisation
+ * of desired (e.g. scope aliases expanded) and the API schema that says
+ * how lists compare.
+ */
+static int plan_semantics(struct builder *b, const ikc_resource *r,
+			  ikc_diff_input *din, json_object **last_copy)
+{
+	const ikc_schema *sch = b->in->schema_for ?
+		b->in->schema_for(b->in->schema_ctx, r) : ikc_schema_shipped(r->provider);
+	int error = 0;
+
+	*last_copy = NULL;
+	if (din->hints->normalize && din->desired)
+		error = din->hints->normalize(r->api_version, r->kind, din->desired);
+	/* what was last applied, as the API stored it (drift compares it with live) */
+	if (error == 0 && din->hints->normalize && din->last) {
+		*last_copy = ikc_json_copy(din->last);
+		error = *last_copy ? din->hints->normalize(r->api_version, r->kind,
+							   *last_copy) : ikc_error_oom();
+		din->last = *last_copy;
+	}
+	if (error < 0)
+		return ikc_error_wrap(error, "%s: ", r->address);
+	if (sch) {
+		din->schema = sch;
+		din->schema_root = ikc_schema_resource(sch, din->hints,
+						       r->api_version, r->kind);
+	}
+	return 0;
+}
+
 static int plan_resource(struct builder *b, size_t idx)
 {
 	const ikc_resource *r = &b->st->resources[idx];
 	json_object *sres = state_res(b, r->address);
 	json_object *live = live_of(b, r->address, sres);
 	json_object *desired = NULL, *hashed_desired = NULL, *hashed_live = NULL;
+	json_object *norm_last = NULL;
 	ikc_change ch;
 	ikc_drift d;
 	ikc_diff_input din;
@@ -297,6 +331,9 @@ static int plan_resource(struct builder *b, size_t idx)
 	if (error < 0)
 		goto cleanup;
 	din.desired = ch.after;
+	error = plan_semantics(b, r, &din, &norm_last);
+	if (error < 0)
+		goto cleanup;
 	/* The state keeps Secret values as salted hashes: compare hashes. */
 	if (ikc_secret_kind(r->kind) && ikc_json_str(sres, "secret_salt")) {
 		const char *salt = ikc_json_str(sres, "secret_salt");
@@ -353,6 +390,7 @@ static int plan_resource(struct builder *b, size_t idx)
 		error = add_drift(b, &d);
 cleanup:
 	json_object_put(desired);
+	json_object_put(norm_last);
 	json_object_put(hashed_desired);
 	json_object_put(hashed_live);
 	ikc_change_clear(&ch);

@@ -94,6 +94,13 @@ typedef struct ikc_plan_input {
 	 * the stored "observed" values stand in for live.
 	 */
 	json_object *live;
+	/*
+	 * The API schema of a resource (a cluster's own OpenAPI, read and
+	 * cached by the runtime), or NULL for none; when schema_for is NULL
+	 * the schemas shipped with ikc are used (ikc_schema_shipped).
+	 */
+	const struct ikc_schema *(*schema_for)(void *ctx, const ikc_resource *r);
+	void *schema_ctx;
 	const char *const *targets;  /* --target addresses, may be NULL */
 	size_t ntargets;
 	int destroy;

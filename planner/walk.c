@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "planner/diff.h"
 #include "planner/graph.h"
 #include "planner/secret.h"
 #include "providers/kubernetes/kube.h"
@@ -17,11 +18,6 @@
 #include "util/str.h"
 
 /* ---------- small helpers ---------- */
-
-static const ikc_provider_hints *hints_for(ikc_provider_kind k)
-{
-	return k == IKC_PROVIDER_GKE ? ikc_gke_hints() : ikc_kubernetes_hints();
-}
 
 const ikc_provider_ops *ikc_walk_provider(ikc_provider_kind kind)
 {
@@ -149,113 +145,6 @@ static json_object *project(json_object *desired, json_object *live)
 		return out;
 	}
 	return ikc_json_copy(live);
-}
-
-static int path_listed(const char *path, char *const *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		size_t l = strlen(list[i]);
-
-		if (!strncmp(path, list[i], l) &&
-		    (path[l] == '\0' || path[l] == '.' || path[l] == '['))
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * The first field that desired sets and live does not match, into `out`
- * (empty when converged).  Unknown values, ignore-changes and stack-only
- * fields are skipped.
- */
-static void first_mismatch(ikc_buf *out, const char *path, json_object *d,
-			   json_object *l, const ikc_resource *res,
-			   const ikc_provider_hints *hints)
-{
-	if (out->len)
-		return;
-	if (res && path_listed(path, res->ignore_changes, res->nignore_changes))
-		return;
-	if (ikc_value_is_unknown(d))
-		return;
-	if (hints && res && *path) {
-		/* schema path: indices written as [] */
-		ikc_buf sp = IKC_BUF_INIT(0);
-		const char *p;
-		int skip;
-
-		for (p = path; *p; p++) {
-			if (*p == '[') {
-				while (*p && *p != ']')
-					p++;
-				(void)ikc_buf_puts(&sp, "[]");
-				if (!*p)
-					break;
-			} else {
-				(void)ikc_buf_put(&sp, p, 1);
-			}
-		}
-		skip = sp.ptr && hints->stack_only &&
-		       hints->stack_only(res->api_version, res->kind, sp.ptr);
-		ikc_buf_dispose(&sp);
-		if (skip)
-			return;
-	}
-	if (json_object_is_type(d, json_type_object)) {
-		if (!json_object_is_type(l, json_type_object)) {
-			if (json_object_object_length(d) > 0)
-				(void)ikc_buf_puts(out, *path ? path : "(whole object)");
-			return;
-		}
-		json_object_object_foreach(d, k, dv) {
-			json_object *lv = NULL;
-			char *sub = *path ? ikc_asprintf("%s.%s", path, k) : strdup(k);
-
-			if (!sub)
-				return;
-			if (!json_object_object_get_ex(l, k, &lv)) {
-				if (!json_object_is_type(dv, json_type_null) &&
-				    !(json_object_is_type(dv, json_type_object) &&
-				      json_object_object_length(dv) == 0) &&
-				    !(json_object_is_type(dv, json_type_array) &&
-				      json_object_array_length(dv) == 0) &&
-				    !path_listed(sub, res ? res->ignore_changes : NULL,
-						 res ? res->nignore_changes : 0))
-					(void)ikc_buf_puts(out, sub);
-			} else {
-				first_mismatch(out, sub, dv, lv, res, hints);
-			}
-			free(sub);
-			if (out->len)
-				return;
-		}
-		return;
-	}
-	if (json_object_is_type(d, json_type_array) &&
-	    json_object_array_length(d) > 0 &&
-	    json_object_is_type(json_object_array_get_idx(d, 0), json_type_object)) {
-		size_t i, n = json_object_array_length(d);
-
-		if (!json_object_is_type(l, json_type_array) ||
-		    json_object_array_length(l) != n) {
-			(void)ikc_buf_puts(out, path);
-			return;
-		}
-		for (i = 0; i < n && !out->len; i++) {
-			char *sub = ikc_asprintf("%s[%zu]", path, i);
-
-			if (!sub)
-				return;
-			first_mismatch(out, sub, json_object_array_get_idx(d, i),
-				       json_object_array_get_idx(l, i), res, hints);
-			free(sub);
-		}
-		return;
-	}
-	if (!ikc_json_equal_loose(d, l))
-		(void)ikc_buf_puts(out, path);
 }
 
 /* Live value without what must not be stored (secrets, bulky bookkeeping). */
@@ -818,7 +707,7 @@ static int read_record_verify(struct walk *w, const ikc_resource *res,
 {
 	const ikc_provider_ops *ops = ikc_walk_provider(res->provider);
 	json_object *live = NULL, *entry = state_get(w, res->address);
-	ikc_buf field = IKC_BUF_INIT(0);
+	char *field = NULL;
 	ikc_target t;
 	int rc;
 
@@ -834,20 +723,20 @@ static int read_record_verify(struct walk *w, const ikc_resource *res,
 	if (rc < 0)
 		goto done;
 	live_set(w, res->address, json_object_get(live));
-	first_mismatch(&field, "", desired, live, res, hints_for(res->provider));
-	if (field.len) {
-		json_object *lv = ikc_json_path(live, field.ptr);
-		json_object *dv = ikc_json_path(desired, field.ptr);
+	rc = ikc_diff_converged(&field, res, desired, live, NULL);
+	if (rc == 0 && field) {
+		json_object *lv = ikc_json_path(live, field);
+		json_object *dv = ikc_json_path(desired, field);
 
 		rc = ikc_error_set_code(IKC_ECONFLICT, IKC_ERR_PROVIDER,
 			"%s: after the change, %s is %s live but the stack file says %s "
 			"(the API changed or ignored it; ikc will not report a perpetual diff)",
-			res->address, field.ptr,
+			res->address, field,
 			lv ? json_object_to_json_string_ext(lv, JSON_C_TO_STRING_PLAIN) : "absent",
 			dv ? json_object_to_json_string_ext(dv, JSON_C_TO_STRING_PLAIN) : "absent");
 	}
 done:
-	ikc_buf_dispose(&field);
+	free(field);
 	json_object_put(live);
 	json_object_put(entry);
 	return rc;

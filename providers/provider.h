@@ -21,6 +21,25 @@
 
 /* ---- plan hints: pure, offline, table-driven ---- */
 
+/*
+ * How a list compares (Kubernetes' x-kubernetes-list-type): atomic lists
+ * compare as a whole, in order; sets as sets (order and repeats do not
+ * matter); maps match their elements by the key fields, then field by field.
+ */
+typedef enum {
+	IKC_LIST_ATOMIC = 0,
+	IKC_LIST_SET,
+	IKC_LIST_MAP
+} ikc_list_type;
+
+#define IKC_LIST_MAX_KEYS 4
+
+typedef struct ikc_list_semantics {
+	ikc_list_type type;
+	const char *keys[IKC_LIST_MAX_KEYS];   /* IKC_LIST_MAP: borrowed key names */
+	size_t nkeys;
+} ikc_list_semantics;
+
 typedef struct ikc_provider_hints {
 	const char *name;   /* "gke", "kubernetes" */
 	/** 1 if a change at schema path `path` forces replacement. */
@@ -36,6 +55,36 @@ typedef struct ikc_provider_hints {
 	 */
 	int (*stack_only)(const char *api_version, const char *kind,
 			  const char *path);
+	/*
+	 * How the list at schema path `path` compares where the API's schema
+	 * does not say (GKE's discovery documents never do): fills *out and
+	 * returns 1, or 0 to leave it to the schema / merge_key.  May be NULL.
+	 */
+	int (*list_semantics)(const char *api_version, const char *kind,
+			      const char *path, ikc_list_semantics *out);
+	/*
+	 * Rewrites a desired value (stack shape, resolved) in place into the
+	 * form the API stores, so that it compares with live values: e.g.
+	 * gcloud's scope aliases expanded to URLs.  Unknown values are left
+	 * alone.  0 or a negative code.  May be NULL.
+	 */
+	int (*normalize)(const char *api_version, const char *kind,
+			 json_object *desired);
+	/*
+	 * The API schema shipped with ikc for this provider's resources, for
+	 * plans without a live schema and for `ikc validate` (Kubernetes: an
+	 * OpenAPI v3 document, components of every group-version merged; GKE:
+	 * the container/v1 discovery document).  Borrowed, lives as long as
+	 * the process; NULL when there is none or it cannot be read.
+	 */
+	json_object *(*schema_doc)(void);
+	/*
+	 * The schema of a whole resource document (stack shape) whose kind the
+	 * document does not name by group-version-kind (GKE: "spec" is the
+	 * API's Cluster or NodePool plus the stack-only fields).  Borrowed;
+	 * NULL: look the kind up in the document.  May be NULL.
+	 */
+	json_object *(*schema_root)(const char *api_version, const char *kind);
 } ikc_provider_hints;
 
 /** Hints for GKE resources (providers/gke/hints.c). */

@@ -1,5 +1,6 @@
 /* gke/hints.c - plan hints for GKE Cluster and NodePool: replacement fields, stack-only fields */
 #include "providers/provider.h"
+#include "providers/gke/semantics.h"
 
 #include <string.h>
 
@@ -124,7 +125,9 @@ static int gke_stack_only(const char *api_version, const char *kind,
 }
 
 static const ikc_provider_hints gke_hints = {
-	"gke", gke_forces_replacement, gke_merge_key, gke_stack_only
+	"gke", gke_forces_replacement, gke_merge_key, gke_stack_only,
+	ikc_gke__list_semantics, ikc_gke__normalize, ikc_gke__schema_doc,
+	ikc_gke__schema_root
 };
 
 const ikc_provider_hints *ikc_gke_hints(void)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "providers/gke/scopes.h"
 #include "util/errors.h"
 #include "util/json.h"
 
@@ -149,6 +150,12 @@ static json_object *api_fields(json_object *dspec)
 		return NULL;
 	for (i = 0; stack_only[i]; i++)
 		json_object_object_del(copy, stack_only[i]);
+	/* gcloud's scope aliases, as gcloud sends them: expanded URLs */
+	if (ikc_gke_expand_scopes(ikc_json_path(copy, "config"), "oauthScopes") < 0 ||
+	    ikc_gke_expand_scopes(ikc_json_path(copy, "nodeConfig"), "oauthScopes") < 0) {
+		json_object_put(copy);
+		return NULL;
+	}
 	return copy;
 }
 

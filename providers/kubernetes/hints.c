@@ -1,5 +1,7 @@
-/* kubernetes/hints.c - plan hints for Kubernetes objects: immutable fields and list merge keys */
+/* kubernetes/hints.c - plan hints for Kubernetes objects: immutable fields, merge keys from the schema */
 #include "providers/provider.h"
+#include "providers/kubernetes/schema.h"
+#include "providers/schema.h"
 
 #include <string.h>
 
@@ -33,52 +35,12 @@ static const struct replace_rule replace_rules[] = {
 	{ NULL, NULL }
 };
 
-/*
- * Strategic-merge keys (api-reference.md §4.8), matched on the end of the
- * schema path so that every pod template (Pod spec, RC/Deployment template,
- * CronJob job template) is covered.  "Containers[]" catches initContainers
- * and ephemeralContainers.
- */
-struct key_rule {
-	const char *kind;    /* NULL: any kind */
-	const char *suffix;  /* end of the schema path */
-	const char *key;
-};
-
-static const struct key_rule key_rules[] = {
-	{ NULL, "spec.containers", "name" },
-	{ NULL, "spec.initContainers", "name" },
-	{ NULL, "spec.ephemeralContainers", "name" },
-	{ NULL, "spec.volumes", "name" },
-	{ NULL, "spec.imagePullSecrets", "name" },
-	{ NULL, "spec.hostAliases", "ip" },
-	{ NULL, "spec.topologySpreadConstraints", "topologyKey" },
-	{ NULL, "containers[].ports", "containerPort" },
-	{ NULL, "Containers[].ports", "containerPort" },
-	{ NULL, "containers[].env", "name" },
-	{ NULL, "Containers[].env", "name" },
-	{ NULL, "containers[].volumeMounts", "mountPath" },
-	{ NULL, "Containers[].volumeMounts", "mountPath" },
-	{ NULL, "containers[].volumeDevices", "devicePath" },
-	{ NULL, "Containers[].volumeDevices", "devicePath" },
-	{ NULL, "metadata.ownerReferences", "uid" },
-	{ "Service", "spec.ports", "port" },
-	{ NULL, NULL, NULL }
-};
-
 static int under(const char *path, const char *prefix)
 {
 	size_t n = strlen(prefix);
 
 	return !strncmp(path, prefix, n) &&
 	       (path[n] == '\0' || path[n] == '.' || path[n] == '[');
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t ls = strlen(s), lx = strlen(suffix);
-
-	return ls >= lx && !strcmp(s + ls - lx, suffix);
 }
 
 static int kube_forces_replacement(const char *api_version, const char *kind,
@@ -99,24 +61,23 @@ static int kube_forces_replacement(const char *api_version, const char *kind,
 	return 0;
 }
 
+/*
+ * The strategic-merge key of a list: its x-kubernetes-patch-merge-key (or
+ * first list-map key) in the API schema shipped with ikc.
+ */
 static const char *kube_merge_key(const char *api_version, const char *kind,
 				  const char *path)
 {
-	size_t i;
+	const ikc_schema *s = ikc_schema_shipped(IKC_PROVIDER_KUBERNETES);
+	json_object *node;
+	ikc_list_semantics sem;
 
-	(void)api_version;
-	if (!path)
+	if (!s || !path)
 		return NULL;
-	for (i = 0; key_rules[i].suffix; i++) {
-		if (key_rules[i].kind &&
-		    (!kind || strcmp(kind, key_rules[i].kind)))
-			continue;
-		/* "spec.ports" of a Service is the whole path, not a suffix */
-		if (key_rules[i].kind ? !strcmp(path, key_rules[i].suffix) :
-					ends_with(path, key_rules[i].suffix))
-			return key_rules[i].key;
-	}
-	return NULL;
+	node = ikc_schema_at(s, ikc_schema_kind(s, api_version, kind), path);
+	if (!node || !ikc_schema_list(s, node, &sem) || sem.type != IKC_LIST_MAP)
+		return NULL;
+	return sem.keys[0];
 }
 
 static int kube_stack_only(const char *api_version, const char *kind,
@@ -129,7 +90,8 @@ static int kube_stack_only(const char *api_version, const char *kind,
 }
 
 static const ikc_provider_hints kube_hints = {
-	"kubernetes", kube_forces_replacement, kube_merge_key, kube_stack_only
+	"kubernetes", kube_forces_replacement, kube_merge_key, kube_stack_only,
+	NULL, NULL, ikc_kube__schema_doc, NULL
 };
 
 const ikc_provider_hints *ikc_kubernetes_hints(void)

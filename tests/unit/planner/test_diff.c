@@ -156,10 +156,31 @@ static const struct diff_case cases[] = {
 	  POOL("3", SCOPES_B), POOL("2", SCOPES_A), POOL_LIVE("2", SCOPES_A), NULL,
 	  IKC_ACTION_REPLACE, "spec.nodeCount spec.config.oauthScopes",
 	  "spec.config.oauthScopes", "" },
-	{ "lists of scalars compare as a whole (order counts)", GKE, "NodePool",
+	{ "GKE oauthScopes are a set (order does not count)", GKE, "NodePool",
 	  POOL("2", "[\"https://www.googleapis.com/auth/logging.write\",\"https://www.googleapis.com/auth/compute\"]"),
 	  POOL("2", SCOPES_A), POOL_LIVE("2", SCOPES_A), NULL,
+	  IKC_ACTION_NOOP, "", "", "" },
+	{ "a GKE set that differs is a change", GKE, "NodePool",
+	  POOL("2", "[\"https://www.googleapis.com/auth/logging.write\"]"),
+	  POOL("2", SCOPES_A), POOL_LIVE("2", SCOPES_A), NULL,
 	  IKC_ACTION_REPLACE, "spec.config.oauthScopes", "spec.config.oauthScopes", "" },
+	{ "atomic lists of scalars compare as a whole (order counts)", "v1", "Pod",
+	  "{\"spec\":{\"containers\":[{\"name\":\"app\",\"args\":[\"b\",\"a\"]}]}}", NULL,
+	  "{\"spec\":{\"containers\":[{\"name\":\"app\",\"args\":[\"a\",\"b\"]}]}}", NULL,
+	  IKC_ACTION_UPDATE, "spec.containers[0].args", "", "" },
+	{ "list-type set from the schema: finalizers in another order", "v1", "ConfigMap",
+	  "{\"metadata\":{\"name\":\"c\",\"finalizers\":[\"b.io/x\",\"a.io/y\"]}}", NULL,
+	  "{\"metadata\":{\"name\":\"c\",\"finalizers\":[\"a.io/y\",\"b.io/x\"]}}", NULL,
+	  IKC_ACTION_NOOP, "", "", "" },
+	{ "Service ports match by their map keys (port, protocol defaulted)", "v1", "Service",
+	  "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":8080},{\"port\":443}]}}", NULL,
+	  "{\"spec\":{\"ports\":[{\"port\":443,\"protocol\":\"TCP\",\"targetPort\":443},"
+	  "{\"port\":80,\"protocol\":\"TCP\",\"targetPort\":8080,\"nodePort\":31000}]}}", NULL,
+	  IKC_ACTION_NOOP, "", "", "" },
+	{ "container ports by key: another protocol on the same port is another port", "v1", "Pod",
+	  "{\"spec\":{\"containers\":[{\"name\":\"app\",\"ports\":[{\"containerPort\":53,\"protocol\":\"UDP\"}]}]}}", NULL,
+	  "{\"spec\":{\"containers\":[{\"name\":\"app\",\"ports\":[{\"containerPort\":53,\"protocol\":\"TCP\"}]}]}}", NULL,
+	  IKC_ACTION_UPDATE, "spec.containers[0].ports[0].containerPort spec.containers[0].ports[0].protocol", "", "" },
 	{ "stack-only location is not compared live; zero values equal absent", GKE, "Cluster",
 	  CLUSTER("asia-east1-a"), CLUSTER("asia-east1-a"), CLUSTER_LIVE, NULL,
 	  IKC_ACTION_NOOP, "", "", "" },
@@ -269,6 +290,10 @@ static void setup_input(ikc_diff_input *in, const struct diff_case *c,
 	in->desired = parse(c->desired);
 	in->last = parse(c->last);
 	in->live = parse(c->live);
+	in->schema = ikc_schema_shipped(strcmp(c->api_version, GKE) ?
+					IKC_PROVIDER_KUBERNETES : IKC_PROVIDER_GKE);
+	in->schema_root = ikc_schema_resource(in->schema, in->hints,
+					      c->api_version, c->kind);
 	if (c->ignore) {
 		ignore[0] = c->ignore;
 		in->ignore = ignore;

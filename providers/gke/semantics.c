@@ -1,0 +1,86 @@
+/* gke/semantics.c - how GKE compares lists (sets) and what it stores for what the file writes */
+#include "providers/gke/semantics.h"
+
+#include <string.h>
+
+#include "providers/gke/scopes.h"
+#include "util/json.h"
+
+/*
+ * Lists GKE treats as sets: it stores them in its own order (oauthScopes
+ * sorted, as gcloud sends them) and the order the file writes means
+ * nothing.  GKE's discovery document has no list types, so this table says
+ * it.  Schema paths of the stack document.
+ */
+static const char *const cluster_sets[] = {
+	"spec.locations",
+	"spec.nodeConfig.oauthScopes",
+	"spec.nodeConfig.tags",
+	"spec.nodePools[].config.oauthScopes",
+	"spec.nodePools[].config.tags",
+	"spec.nodePools[].locations",
+	"spec.masterAuthorizedNetworksConfig.cidrBlocks",
+	NULL
+};
+
+static const char *const nodepool_sets[] = {
+	"spec.locations",
+	"spec.config.oauthScopes",
+	"spec.config.tags",
+	NULL
+};
+
+static int listed(const char *const *table, const char *path)
+{
+	size_t i;
+
+	for (i = 0; path && table[i]; i++)
+		if (!strcmp(table[i], path))
+			return 1;
+	return 0;
+}
+
+int ikc_gke__list_semantics(const char *api_version, const char *kind,
+			    const char *path, ikc_list_semantics *out)
+{
+	const char *const *table = NULL;
+
+	(void)api_version;
+	if (kind && !strcmp(kind, "Cluster"))
+		table = cluster_sets;
+	else if (kind && !strcmp(kind, "NodePool"))
+		table = nodepool_sets;
+	if (!table || !listed(table, path))
+		return 0;
+	memset(out, 0, sizeof(*out));
+	out->type = IKC_LIST_SET;
+	return 1;
+}
+
+int ikc_gke__normalize(const char *api_version, const char *kind,
+		       json_object *desired)
+{
+	json_object *spec = ikc_json_path(desired, "spec"), *pools;
+	size_t i, n;
+	int rc;
+
+	(void)api_version;
+	if (!kind || !spec)
+		return 0;
+	if (!strcmp(kind, "NodePool"))
+		return ikc_gke_expand_scopes(ikc_json_path(spec, "config"),
+					     "oauthScopes");
+	if (strcmp(kind, "Cluster"))
+		return 0;
+	rc = ikc_gke_expand_scopes(ikc_json_path(spec, "nodeConfig"),
+				   "oauthScopes");
+	pools = ikc_json_path(spec, "nodePools");
+	if (rc < 0 || !json_object_is_type(pools, json_type_array))
+		return rc;
+	n = json_object_array_length(pools);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = ikc_gke_expand_scopes(
+			ikc_json_path(json_object_array_get_idx(pools, i), "config"),
+			"oauthScopes");
+	return rc;
+}

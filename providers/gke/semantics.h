@@ -1,0 +1,20 @@
+#ifndef IKC_PROVIDERS_GKE_SEMANTICS_H
+#define IKC_PROVIDERS_GKE_SEMANTICS_H
+
+/* The GKE plan hints on list semantics and normalisation (gke/semantics.c). */
+
+#include "providers/provider.h"
+
+/** ikc_provider_hints.list_semantics for Cluster and NodePool. */
+int ikc_gke__list_semantics(const char *api_version, const char *kind,
+			    const char *path, ikc_list_semantics *out);
+/** ikc_provider_hints.normalize: oauthScopes aliases expanded, sorted. */
+int ikc_gke__normalize(const char *api_version, const char *kind,
+		       json_object *desired);
+
+/** ikc_provider_hints.schema_doc: the shipped container/v1 discovery document. */
+json_object *ikc_gke__schema_doc(void);
+/** ikc_provider_hints.schema_root: Cluster and NodePool stack documents. */
+json_object *ikc_gke__schema_root(const char *api_version, const char *kind);
+
+#endif /* IKC_PROVIDERS_GKE_SEMANTICS_H */
