@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "planner/check.h"
 #include "planner/graph.h"
 #include "stack/git.h"
 #include "util/errors.h"
@@ -70,6 +71,9 @@ int ikc_session_load_stack(ikc_stack **out, struct ikc_cli *cli)
 	else
 		error = ikc_stack_load_file(out, &diags, cli->file, &opts);
 	if (error == 0 && ikc_graph_check(*out, &diags) < 0)
+		error = IKC_EINVALID;
+	/* fields and types against the API schemas shipped with ikc */
+	if (error == 0 && ikc_plan_check_stack(*out, &diags, NULL, NULL) != 0)
 		error = IKC_EINVALID;
 	if (error < 0) {
 		ikc_diags_sort(&diags);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "planner/check.h"
 #include "planner/diff.h"
 #include "providers/schema.h"
 #include "planner/secret.h"
@@ -272,6 +273,19 @@ static int plan_semantics(struct builder *b, const ikc_resource *r,
 	int error = 0;
 
 	*last_copy = NULL;
+	/* values that ${...} gave, checked now that they are known */
+	if (din->desired && !b->in->destroy) {
+		int n = ikc_plan_check_value(b->st, r, din->desired, sch, b->diags);
+
+		if (n < 0)
+			return n;
+		if (n > 0) {
+			if (!b->failed)
+				(void)ikc_error_set_code(IKC_EINVALID, IKC_ERR_PLAN,
+					"%s: values do not fit the API's schema", r->address);
+			b->failed = 1;
+		}
+	}
 	if (din->hints->normalize && din->desired)
 		error = din->hints->normalize(r->api_version, r->kind, din->desired);
 	/* what was last applied, as the API stored it (drift compares it with live) */

@@ -34,6 +34,8 @@ typedef enum {
 
 #define IKC_LIST_MAX_KEYS 4
 
+struct ikc_schema_problem;   /* providers/schema.h */
+
 typedef struct ikc_list_semantics {
 	ikc_list_type type;
 	const char *keys[IKC_LIST_MAX_KEYS];   /* IKC_LIST_MAP: borrowed key names */
@@ -85,6 +87,16 @@ typedef struct ikc_provider_hints {
 	 * NULL: look the kind up in the document.  May be NULL.
 	 */
 	json_object *(*schema_root)(const char *api_version, const char *kind);
+	/*
+	 * Checks of the provider's own that no schema states (GKE: a scope is
+	 * a URL or one of gcloud's aliases).  Reports each problem through
+	 * `fn` (a struct ikc_schema_problem: dotted path, message); returns
+	 * their count or a negative code.  May be NULL.
+	 */
+	int (*validate)(const char *api_version, const char *kind,
+			json_object *body,
+			void (*fn)(void *ctx, const struct ikc_schema_problem *p),
+			void *ctx);
 } ikc_provider_hints;
 
 /** Hints for GKE resources (providers/gke/hints.c). */

@@ -64,10 +64,11 @@ int ikc_schema_list(const ikc_schema *s, json_object *node,
 		    ikc_list_semantics *out);
 
 /** One problem found by ikc_schema_check. */
-typedef struct ikc_schema_problem {
+struct ikc_schema_problem {
 	const char *path;        /* "spec.replicas", "spec.template.spec.containers[0].imge" */
 	const char *message;     /* "unknown field \"imge\" (did you mean \"image\"?)" */
-} ikc_schema_problem;
+};
+typedef struct ikc_schema_problem ikc_schema_problem;
 
 typedef void (*ikc_schema_report_fn)(void *ctx, const ikc_schema_problem *p);
 

@@ -17,4 +17,10 @@ json_object *ikc_gke__schema_doc(void);
 /** ikc_provider_hints.schema_root: Cluster and NodePool stack documents. */
 json_object *ikc_gke__schema_root(const char *api_version, const char *kind);
 
+/** ikc_provider_hints.validate: oauthScopes are URLs or gcloud's aliases. */
+int ikc_gke__validate(const char *api_version, const char *kind,
+		      json_object *body,
+		      void (*fn)(void *, const struct ikc_schema_problem *),
+		      void *ctx);
+
 #endif /* IKC_PROVIDERS_GKE_SEMANTICS_H */

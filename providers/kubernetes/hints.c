@@ -91,7 +91,7 @@ static int kube_stack_only(const char *api_version, const char *kind,
 
 static const ikc_provider_hints kube_hints = {
 	"kubernetes", kube_forces_replacement, kube_merge_key, kube_stack_only,
-	NULL, NULL, ikc_kube__schema_doc, NULL
+	NULL, NULL, ikc_kube__schema_doc, NULL, NULL
 };
 
 const ikc_provider_hints *ikc_kubernetes_hints(void)

@@ -132,7 +132,7 @@ static void test_planner_plan__mix_of_actions_and_drift(void **state)
 	cm = ikc_plan_find(plan, "ConfigMap/web-config");
 	assert_string_equal("35.201.1.2",
 		json_object_get_string(ikc_json_path(cm->after, "data.external_ip")));
-	assert_int_equal(2, json_object_get_int(ikc_json_path(cm->after, "data.pool_size")));
+	assert_string_equal("2 nodes", json_object_get_string(ikc_json_path(cm->after, "data.pool_size")));
 	assert_true(ikc_diff__is_unknown(ikc_json_path(cm->after, "data.pool_status")));
 	/* The old ConfigMap's cluster stays: it is deleted on its own. */
 	assert_null(ikc_plan_find(plan, "ConfigMap/old")->deleted_with);
