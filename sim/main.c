@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sim/core.h"
+#include "sim/discovery.h"
 #include "sim/faults.h"
 #include "sim/pki.h"
 #include "sim/server.h"
@@ -241,6 +242,8 @@ static void main_serve(void *ctx, const sim_request *req, sim_response *resp)
 		sim_oauth_token(req, resp);
 	} else if (ikc_str_startswith(req->path, "/v1/")) {
 		sim_gke_handle(req, resp);
+	} else if (sim_discovery_handle(req, resp)) {
+		return;
 	} else {
 		sim_respond_text(resp, 404, NULL,
 				 "{\"error\":{\"code\":404,\"message\":\"The "

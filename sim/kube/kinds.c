@@ -269,7 +269,7 @@ static char *kind_item_path(const kube_kind *kd)
 			    kd->plural);
 }
 
-/* The per-group OpenAPI v3 document: one patch operation per kind. */
+/* The per-group OpenAPI v3 document: one patch operation per kind, and the schemas. */
 static json_object *openapi_group(const char *group, const char *version)
 {
 	json_object *doc = json_object_new_object();
@@ -315,7 +315,8 @@ static json_object *openapi_group(const char *group, const char *version)
 		free(path);
 	}
 	json_object_object_add(doc, "paths", paths);
-	json_object_object_add(doc, "components", json_object_new_object());
+	json_object_object_add(doc, "components",
+			       kube__openapi_components(group, version));
 	return doc;
 }
 

@@ -222,4 +222,7 @@ void kube__now_rfc3339(char out[32]);
 void kube__rand_suffix(char *out, size_t n);        /* n chars + NUL */
 void kube__dirty(struct sim_kube *k);
 
+/** The "components" of the /openapi/v3 document of a group-version (owned). */
+json_object *kube__openapi_components(const char *group, const char *version);
+
 #endif /* IKC_SIM_KUBE_KUBE_H */
