@@ -328,6 +328,8 @@ static int shape_check(rq *r, json_object *obj)
 	char *m = kube__shape_error(r->kd, obj);
 
 	if (!m)
+		m = kube__decode_error(r->kd, obj);
+	if (!m)
 		return 0;
 	err_bad(r, m);
 	free(m);
