@@ -36,6 +36,15 @@ typedef struct ikc_provider_hints {
 	 */
 	int (*stack_only)(const char *api_version, const char *kind,
 			  const char *path);
+	/**
+	 * Rewrites value `v` (stack shape, owned by the caller) in place into
+	 * the form the API stores and returns it (e.g. a Kubernetes Secret's
+	 * stringData as base64 data, quantities in canonical text), so that a
+	 * file compares with a live value.  NULL when the API keeps values as
+	 * written.  0 or IKC_ERROR.
+	 */
+	int (*canonicalize)(json_object *v, const char *api_version,
+			    const char *kind);
 } ikc_provider_hints;
 
 /** Hints for GKE resources (providers/gke/hints.c). */

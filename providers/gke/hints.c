@@ -124,7 +124,7 @@ static int gke_stack_only(const char *api_version, const char *kind,
 }
 
 static const ikc_provider_hints gke_hints = {
-	"gke", gke_forces_replacement, gke_merge_key, gke_stack_only
+	"gke", gke_forces_replacement, gke_merge_key, gke_stack_only, NULL
 };
 
 const ikc_provider_hints *ikc_gke_hints(void)

@@ -1,5 +1,6 @@
 /* kubernetes/hints.c - plan hints for Kubernetes objects: immutable fields and list merge keys */
 #include "providers/provider.h"
+#include "providers/kubernetes/kube.h"   /* for ikc_kube_canonicalize */
 
 #include <string.h>
 
@@ -129,7 +130,8 @@ static int kube_stack_only(const char *api_version, const char *kind,
 }
 
 static const ikc_provider_hints kube_hints = {
-	"kubernetes", kube_forces_replacement, kube_merge_key, kube_stack_only
+	"kubernetes", kube_forces_replacement, kube_merge_key, kube_stack_only,
+	ikc_kube_canonicalize
 };
 
 const ikc_provider_hints *ikc_kubernetes_hints(void)
