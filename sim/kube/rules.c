@@ -363,11 +363,12 @@ static void secret_rule(json_object *causes, json_object *obj, json_object *old)
 static void configmap_rule(json_object *causes, json_object *obj)
 {
 	json_object *data = kube__member(obj, "data"), *bin = kube__member(obj, "binaryData");
+	size_t total = 0;
 
 	if (data && json_object_is_type(data, json_type_object)) {
 		json_object_object_foreach(data, k, v) {
-			(void)v;
 			config_key_rule(causes, "data", k);
+			total += strlen(k) + (size_t)json_object_get_string_len(v);
 			if (kube__member(bin, k)) {
 				char *f = ikc_asprintf("data[%s]", k);
 
@@ -379,10 +380,12 @@ static void configmap_rule(json_object *causes, json_object *obj)
 	}
 	if (bin && json_object_is_type(bin, json_type_object)) {
 		json_object_object_foreach(bin, k, v) {
-			(void)v;
 			config_key_rule(causes, "binaryData", k);
+			total += strlen(k) + b64_size(json_object_get_string(v));
 		}
 	}
+	if (total > SECRET_MAX)
+		too_long(causes, "", SECRET_MAX);
 }
 
 /* ---- ports ---- */
@@ -427,17 +430,35 @@ static void int_or_port_rule(json_object *causes, const char *field, json_object
 	}
 }
 
-static void protocol_rule(json_object *causes, const char *field, json_object *port)
+/*
+ * Member `key` of `obj`, when set, must be one of `allowed` (NULL-ended, in
+ * the server's order for the message).
+ */
+static void enum_rule(json_object *causes, const char *field, json_object *obj,
+		      const char *key, const char *const *allowed)
 {
-	const char *p = ikc_json_str(port, "protocol");
-	char *m;
+	const char *v = ikc_json_str(obj, key);
+	char list[256] = "", *m;
+	size_t i, n = 0;
 
-	if (!p || !strcmp(p, "TCP") || !strcmp(p, "UDP") || !strcmp(p, "SCTP"))
+	if (!v)
 		return;
-	m = ikc_asprintf("Unsupported value: \"%s\": supported values: \"SCTP\", "
-			 "\"TCP\", \"UDP\"", p);
+	for (i = 0; allowed[i]; i++) {
+		if (!strcmp(v, allowed[i]))
+			return;
+		n += (size_t)snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0,
+				      "%s\"%s\"", i ? ", " : "", allowed[i]);
+	}
+	m = ikc_asprintf("Unsupported value: \"%s\": supported values: %s", v, list);
 	kube__cause(causes, "FieldValueNotSupported", field, m ? m : "");
 	free(m);
+}
+
+static void protocol_rule(json_object *causes, const char *field, json_object *port)
+{
+	static const char *const protocols[] = {"SCTP", "TCP", "UDP", NULL};
+
+	enum_rule(causes, field, port, "protocol", protocols);
 }
 
 static void service_ports_rule(json_object *causes, json_object *obj)
@@ -463,6 +484,17 @@ static void service_ports_rule(json_object *causes, json_object *obj)
 		}
 	}
 	labels_rule(causes, "spec.selector", ikc_json_path(obj, "spec.selector"));
+	{
+		static const char *const affinity[] = {"ClientIP", "None", NULL};
+		static const char *const policy[] = {"Cluster", "Local", NULL};
+		json_object *spec = kube__member(obj, "spec");
+
+		enum_rule(causes, "spec.sessionAffinity", spec, "sessionAffinity", affinity);
+		enum_rule(causes, "spec.externalTrafficPolicy", spec, "externalTrafficPolicy",
+			  policy);
+		enum_rule(causes, "spec.internalTrafficPolicy", spec, "internalTrafficPolicy",
+			  policy);
+	}
 }
 
 /* ---- container resources ---- */
@@ -540,6 +572,48 @@ static void probe_rule(json_object *causes, const char *prefix, json_object *c,
 	}
 }
 
+#define MSG_ENV_NAME \
+	"a valid environment variable name must consist of alphabetic characters, " \
+	"digits, '_', '-', or '.', and must not start with a digit (e.g. " \
+	"'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for " \
+	"validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"
+
+/* A container's name (DNS-1123 label), env names, imagePullPolicy. */
+static void container_rule(json_object *causes, const char *cp, json_object *c)
+{
+	static const char *const pulls[] = {"Always", "IfNotPresent", "Never", NULL};
+	const char *name = ikc_json_str(c, "name");
+	json_object *env = kube__member(c, "env");
+	char *f;
+	size_t i, j;
+
+	if (name && *name && !label1123(name, strlen(name))) {
+		f = ikc_asprintf("%s.name", cp);
+		invalid_str(causes, f ? f : cp, name, strlen(name) > 63 ?
+			    "must be no more than 63 characters" : MSG_LABEL1123);
+		free(f);
+	}
+	for (i = 0; i < kube__len(env); i++) {
+		const char *e = ikc_json_str(json_object_array_get_idx(env, i), "name");
+		int ok = e && *e && !(e[0] >= '0' && e[0] <= '9');
+
+		for (j = 0; ok && e[j]; j++)
+			if (!alnum(e[j]) && !strchr("-._", e[j]))
+				ok = 0;
+		if (!ok) {
+			f = ikc_asprintf("%s.env[%zu].name", cp, i);
+			if (!e || !*e)
+				kube__required(causes, f ? f : cp);
+			else
+				invalid_str(causes, f ? f : cp, e, MSG_ENV_NAME);
+			free(f);
+		}
+	}
+	f = ikc_asprintf("%s.imagePullPolicy", cp);
+	enum_rule(causes, f ? f : cp, c, "imagePullPolicy", pulls);
+	free(f);
+}
+
 static void podspec_rule(json_object *causes, const char *prefix, json_object *spec)
 {
 	static const char *const lists[] = {"containers", "initContainers"};
@@ -560,6 +634,7 @@ static void podspec_rule(json_object *causes, const char *prefix, json_object *s
 			f = ikc_asprintf("%s.resources", cp);
 			resources_rule(causes, f ? f : cp, kube__member(c, "resources"));
 			free(f);
+			container_rule(causes, cp, c);
 			for (j = 0; j < kube__len(ports); j++) {
 				json_object *p = json_object_array_get_idx(ports, j);
 				const char *name = ikc_json_str(p, "name");

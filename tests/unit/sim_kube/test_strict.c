@@ -192,6 +192,18 @@ static void test_sim_kube_strict__configmap_keys(void **state)
 		       "duplicate of key present in binaryData");
 	expect_bad(k, CMS, "{\"metadata\":{\"name\":\"c\"},\"binaryData\":{\"a\":\"%%\"}}",
 		   "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: illegal base64");
+	{
+		size_t n = 1048576, i;
+		char *body = malloc(n + 128), *p;
+
+		assert_non_null(body);
+		p = body + sprintf(body, "{\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\"");
+		for (i = 0; i < n; i++)
+			*p++ = 'x';
+		strcpy(p, "\"}}");
+		expect_invalid(k, CMS, body, "ConfigMap", "", "Too long: must have at most 1048576 bytes");
+		free(body);
+	}
 }
 
 /* ---- quantities ---- */
@@ -308,6 +320,30 @@ static void test_sim_kube_strict__rolling_update(void **state)
 				      "{\"maxSurge\":[1]}},"), "intstr.IntOrString");
 }
 
+#define POD(container) \
+	"{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[" container "]}}"
+#define PODS "/api/v1/namespaces/default/pods"
+
+static void test_sim_kube_strict__containers(void **state)
+{
+	sim_kube *k = *state;
+
+	expect_invalid(k, PODS, POD("{\"name\":\"Web\",\"image\":\"i\"}"), "Pod",
+		       "spec.containers[0].name", "Invalid value: \"Web\": a lowercase RFC 1123 label");
+	expect_invalid(k, PODS, POD("{\"name\":\"w\",\"image\":\"i\",\"env\":[{\"name\":"
+				    "\"1X\",\"value\":\"v\"}]}"), "Pod", "spec.containers[0].env[0].name",
+		       "a valid environment variable name must consist of alphabetic characters");
+	expect_invalid(k, PODS, POD("{\"name\":\"w\",\"image\":\"i\",\"imagePullPolicy\":"
+				    "\"Sometimes\"}"), "Pod", "spec.containers[0].imagePullPolicy",
+		       "Unsupported value: \"Sometimes\": supported values: \"Always\", "
+		       "\"IfNotPresent\", \"Never\"");
+	expect_invalid(k, SVCS, "{\"metadata\":{\"name\":\"a\"},\"spec\":{\"ports\":[{\"port\":80}],"
+		       "\"sessionAffinity\":\"Sticky\"}}", "Service", "spec.sessionAffinity",
+		       "Unsupported value: \"Sticky\": supported values: \"ClientIP\", \"None\"");
+	json_object_put(post(k, PODS, POD("{\"name\":\"w-1\",\"image\":\"i\",\"env\":[{\"name\":"
+					  "\"MY_ENV.name-1\",\"value\":\"v\"}]}"), 201));
+}
+
 /* ---- labels, annotations, names ---- */
 
 #define CM_META(meta) "{\"metadata\":{\"name\":\"m\"," meta "}}"
@@ -400,6 +436,7 @@ int main(void)
 		T(quantities_rejected),
 		T(target_port),
 		T(rolling_update),
+		T(containers),
 		T(labels),
 		T(annotations),
 		T(names),
