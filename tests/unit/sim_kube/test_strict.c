@@ -69,6 +69,19 @@ static void expect_bad(sim_kube *k, const char *path, const char *body, const ch
 	json_object_put(o);
 }
 
+/* head + n copies of `fill` + tail, owned: bodies past the API's size limits. */
+static char *big_body(const char *head, size_t n, char fill, const char *tail)
+{
+	size_t h = strlen(head), t = strlen(tail);
+	char *body = malloc(h + n + t + 1);
+
+	assert_non_null(body);
+	memcpy(body, head, h);
+	memset(body + h, fill, n);
+	memcpy(body + h + n, tail, t + 1);
+	return body;
+}
+
 static json_object *get(sim_kube *k, const char *path)
 {
 	int st;
@@ -153,16 +166,11 @@ static void test_sim_kube_strict__secret_keys(void **state)
 static void test_sim_kube_strict__secret_size_type_immutable(void **state)
 {
 	sim_kube *k = *state;
-	size_t n = 1048576 / 3 * 4 + 8, i;
-	char *body = malloc(n + 128), *p;
+	char *body = big_body("{\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\"",
+			      1048576 / 3 * 4 + 8, 'A', "\"}}");
 	json_object *o;
 	int st;
 
-	assert_non_null(body);
-	p = body + sprintf(body, "{\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\"");
-	for (i = 0; i < n; i++)
-		*p++ = 'A';
-	strcpy(p, "\"}}");
 	expect_invalid(k, SECRETS, body, "Secret", "data", "Too long: must have at most 1048576 bytes");
 	free(body);
 	expect_invalid(k, SECRETS, "{\"metadata\":{\"name\":\"t\"},\"type\":\"kubernetes.io/tls\","
@@ -184,6 +192,7 @@ static void test_sim_kube_strict__secret_size_type_immutable(void **state)
 static void test_sim_kube_strict__configmap_keys(void **state)
 {
 	sim_kube *k = *state;
+	char *body;
 
 	expect_invalid(k, CMS, "{\"metadata\":{\"name\":\"c\"},\"data\":{\"a b\":\"x\"}}",
 		       "ConfigMap", "data[a b]", "a valid config key");
@@ -192,18 +201,10 @@ static void test_sim_kube_strict__configmap_keys(void **state)
 		       "duplicate of key present in binaryData");
 	expect_bad(k, CMS, "{\"metadata\":{\"name\":\"c\"},\"binaryData\":{\"a\":\"%%\"}}",
 		   "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: illegal base64");
-	{
-		size_t n = 1048576, i;
-		char *body = malloc(n + 128), *p;
-
-		assert_non_null(body);
-		p = body + sprintf(body, "{\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\"");
-		for (i = 0; i < n; i++)
-			*p++ = 'x';
-		strcpy(p, "\"}}");
-		expect_invalid(k, CMS, body, "ConfigMap", "", "Too long: must have at most 1048576 bytes");
-		free(body);
-	}
+	body = big_body("{\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\"", 1048576, 'x',
+			"\"}}");
+	expect_invalid(k, CMS, body, "ConfigMap", "", "Too long: must have at most 1048576 bytes");
+	free(body);
 }
 
 /* ---- quantities ---- */
@@ -378,16 +379,11 @@ static void test_sim_kube_strict__labels(void **state)
 static void test_sim_kube_strict__annotations(void **state)
 {
 	sim_kube *k = *state;
-	size_t n = 262144, i;
-	char *body = malloc(n + 128), *p;
+	char *body = big_body("{\"metadata\":{\"name\":\"m\",\"annotations\":{\"a\":\"",
+			      262144, 'x', "\"}}}");
 
 	expect_invalid(k, CMS, CM_META("\"annotations\":{\"bad key\":\"v\"}"), "ConfigMap",
 		       "metadata.annotations", "name part must consist of alphanumeric characters");
-	assert_non_null(body);
-	p = body + sprintf(body, "{\"metadata\":{\"name\":\"m\",\"annotations\":{\"a\":\"");
-	for (i = 0; i < n; i++)
-		*p++ = 'x';
-	strcpy(p, "\"}}}");
 	expect_invalid(k, CMS, body, "ConfigMap", "metadata.annotations",
 		       "Too long: must have at most 262144 bytes");
 	free(body);
