@@ -201,6 +201,20 @@ char *kube__decode_error(const kube_kind *kd, json_object *obj);
  */
 void kube__convert(const kube_kind *kd, json_object *obj);
 
+/* ---- managed.c ---- */
+
+/**
+ * Records a write in obj's metadata.managedFields (carried from the old
+ * version by the caller): `manager` (fieldManager, else the user agent's
+ * product) with `operation` ("Update", "Apply") on `subresource` (NULL,
+ * "status", "scale") gains the fields that differ from `old` (all of them
+ * on create, old NULL) and the other managers lose them; a manager left
+ * with no field is dropped.
+ */
+void kube__managed_fields(json_object *obj, json_object *old, const char *manager,
+			  const char *operation, const char *subresource,
+			  const char *api_version);
+
 /* ---- fields.c ---- */
 
 /**

@@ -345,6 +345,60 @@ static void test_sim_kube_strict__containers(void **state)
 					  "\"MY_ENV.name-1\",\"value\":\"v\"}]}"), 201));
 }
 
+/* ---- managedFields ---- */
+
+static void test_sim_kube_strict__managed_fields(void **state)
+{
+	sim_kube *k = *state;
+	json_object *o, *mf;
+	const char *rv;
+	char *rv1;
+	int st;
+
+	o = call(k, "POST", CMS, "fieldManager=ikc", "application/json",
+		 "{\"metadata\":{\"name\":\"m\",\"labels\":{\"a\":\"1\"}},"
+		 "\"data\":{\"x\":\"1\",\"y\":\"2\"}}", &st);
+	assert_int_equal(201, st);
+	assert_string_equal("ikc", str(o, "metadata.managedFields[0].manager"));
+	assert_string_equal("Update", str(o, "metadata.managedFields[0].operation"));
+	assert_string_equal("FieldsV1", str(o, "metadata.managedFields[0].fieldsType"));
+	assert_string_equal("v1", str(o, "metadata.managedFields[0].apiVersion"));
+	assert_int_equal(20, strlen(str(o, "metadata.managedFields[0].time")));
+	assert_non_null(ikc_json_path(o, "metadata.managedFields[0].fieldsV1.f:data.f:x"));
+	assert_non_null(ikc_json_path(o, "metadata.managedFields[0].fieldsV1.f:metadata.f:labels.f:a"));
+	/* the server's own metadata is nobody's */
+	assert_null(ikc_json_path(o, "metadata.managedFields[0].fieldsV1.f:metadata.f:name"));
+	json_object_put(o);
+	/* another manager takes what it changes */
+	o = call(k, "PATCH", CMS "/m", "fieldManager=kubectl-edit", "application/merge-patch+json",
+		 "{\"data\":{\"x\":\"9\"}}", &st);
+	assert_int_equal(200, st);
+	mf = ikc_json_path(o, "metadata.managedFields");
+	assert_int_equal(2, json_object_array_length(mf));
+	assert_null(ikc_json_path(o, "metadata.managedFields[0].fieldsV1.f:data.f:x"));
+	assert_non_null(ikc_json_path(o, "metadata.managedFields[0].fieldsV1.f:data.f:y"));
+	assert_string_equal("kubectl-edit", str(o, "metadata.managedFields[1].manager"));
+	assert_non_null(ikc_json_path(o, "metadata.managedFields[1].fieldsV1.f:data.f:x"));
+	rv1 = strdup(str(o, "metadata.resourceVersion"));
+	json_object_put(o);
+	/* a write that changes nothing changes nothing, managedFields included */
+	o = call(k, "PATCH", CMS "/m", "fieldManager=third", "application/merge-patch+json",
+		 "{\"data\":{\"x\":\"9\"}}", &st);
+	assert_int_equal(200, st);
+	rv = str(o, "metadata.resourceVersion");
+	assert_string_equal(rv1, rv);
+	assert_int_equal(2, json_object_array_length(ikc_json_path(o, "metadata.managedFields")));
+	free(rv1);
+	json_object_put(o);
+	/* a manager left with nothing is dropped */
+	o = call(k, "PUT", CMS "/m", "fieldManager=kubectl-replace", "application/json",
+		 "{\"metadata\":{\"name\":\"m\"},\"data\":{\"z\":\"3\"}}", &st);
+	assert_int_equal(200, st);
+	assert_int_equal(1, json_object_array_length(ikc_json_path(o, "metadata.managedFields")));
+	assert_string_equal("kubectl-replace", str(o, "metadata.managedFields[0].manager"));
+	json_object_put(o);
+}
+
 /* ---- labels, annotations, names ---- */
 
 #define CM_META(meta) "{\"metadata\":{\"name\":\"m\"," meta "}}"
@@ -433,6 +487,7 @@ int main(void)
 		T(target_port),
 		T(rolling_update),
 		T(containers),
+		T(managed_fields),
 		T(labels),
 		T(annotations),
 		T(names),
