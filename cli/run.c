@@ -270,6 +270,9 @@ int ikc_run_plan(ikc_plan **out, struct ikc_run *r, struct ikc_session *s,
 		ikc_diags_dispose(&diags);
 		return IKC_EXIT_ERROR;
 	}
+	/* warnings (say, Secret values not compared without refresh) */
+	ikc_diags_sort(&diags);
+	ikc_cli_print_diags(&diags);
 	ikc_diags_dispose(&diags);
 	return 0;
 }

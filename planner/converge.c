@@ -18,23 +18,15 @@ int ikc_diff_converged(char **field_out, const ikc_resource *r,
 {
 	ikc_diff_input in;
 	ikc_field_change *f = NULL;
-	json_object *d;
 	size_t n = 0, i;
 	int error;
 
 	*field_out = NULL;
 	memset(&in, 0, sizeof(in));
 	in.hints = hints_of(r->provider);
-	d = ikc_json_copy(desired);
-	if (!d)
-		return ikc_error_oom();
-	error = in.hints->normalize ?
-		in.hints->normalize(r->api_version, r->kind, d) : 0;
-	if (error < 0)
-		goto done;
 	in.api_version = r->api_version;
 	in.kind = r->kind;
-	in.desired = d;
+	in.desired = desired;
 	in.live = live;
 	in.ignore = (const char *const *)r->ignore_changes;
 	in.nignore = r->nignore_changes;
@@ -55,6 +47,5 @@ int ikc_diff_converged(char **field_out, const ikc_resource *r,
 	}
 done:
 	ikc_field_changes_free(f, n);
-	json_object_put(d);
 	return error;
 }

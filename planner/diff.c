@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "planner/secret.h"
 #include "util/buf.h"
 #include "util/errors.h"
 #include "util/json.h"
@@ -527,6 +528,9 @@ static void walk_change(struct walker *w, json_object *d, json_object *a,
 		walk_change_list(w, d, a, l, s);
 		return;
 	}
+	/* a masked stand-in (a stored Secret value) is not a value to compare */
+	if (ikc_secret_is_mask(l))
+		return;
 	/* Lists of scalars compare as a whole, or as sets. */
 	if (json_object_is_type(d, json_type_array) && l &&
 	    !ikc_diff__has_unknown(d)) {
@@ -546,7 +550,8 @@ static void walk_drift(struct walker *w, json_object *a, json_object *l,
 	size_t pl, sl, i, n;
 	ikc_list_semantics sem;
 
-	if (w->error || ignored(w) || stack_only(w))
+	if (w->error || ignored(w) || stack_only(w) || ikc_secret_is_mask(a) ||
+	    ikc_secret_is_mask(l))
 		return;
 	if (!l && !is_zero(a) &&
 	    (json_object_is_type(a, json_type_object) ||
@@ -597,14 +602,84 @@ static void walk_drift(struct walker *w, json_object *a, json_object *l,
 		emit(w, a, l);
 }
 
-static int run(ikc_field_change **out, size_t *n_out, const ikc_diff_input *in,
+/*
+ * In place: each masked value of `last` (planner/secret.h: stored without
+ * its value) takes the desired value at the same place, since what was
+ * applied there is what the file said; a masked value the file no longer
+ * sets is dropped when `drop` (it cannot be compared), else kept (its key
+ * still tells a removal).
+ */
+static int unmask(json_object *last, json_object *desired, int drop)
+{
+	int again = 1, error = 0;
+
+	if (!json_object_is_type(last, json_type_object))
+		return 0;
+	while (again && !error) {
+		again = 0;
+		json_object_object_foreach(last, k, v) {
+			json_object *dv = member(desired, k);
+
+			if (!ikc_secret_is_mask(v)) {
+				error = unmask(v, dv, drop);
+			} else if (dv) {
+				error = ikc_json_add(last, k, ikc_json_copy(dv));
+			} else if (drop) {
+				json_object_object_del(last, k);
+				again = 1;   /* the walk cannot go on past a deletion */
+				break;
+			}
+			if (error)
+				break;
+		}
+	}
+	return error;
+}
+
+/*
+ * The desired and last applied values as the comparison sees them: masked
+ * values filled in from desired (unmask), both in the form the API stores
+ * (hints->canonicalize).  *d and *l are owned copies (NULL when the input
+ * is).  0 or IKC_ERROR.
+ */
+static int comparable(json_object **d, json_object **l, const ikc_diff_input *in,
+		      int drift)
+{
+	const ikc_provider_hints *h = in->hints;
+	int error = 0;
+
+	*d = in->desired ? ikc_json_copy(in->desired) : NULL;
+	*l = in->last ? ikc_json_copy(in->last) : NULL;
+	if ((in->desired && !*d) || (in->last && !*l))
+		error = ikc_error_oom();
+	if (!error && *l)
+		error = unmask(*l, in->desired, drift);
+	if (!error && h->canonicalize && *d)
+		error = h->canonicalize(*d, in->api_version, in->kind);
+	if (!error && h->canonicalize && *l)
+		error = h->canonicalize(*l, in->api_version, in->kind);
+	return error;
+}
+
+static int run(ikc_field_change **out, size_t *n_out, const ikc_diff_input *in0,
 	       int drift)
 {
 	struct flist list = { NULL, 0, 0 };
 	struct walker w;
+	ikc_diff_input local = *in0, *in = &local;
+	json_object *d = NULL, *l = NULL;
+	int error;
 
 	*out = NULL;
 	*n_out = 0;
+	error = comparable(&d, &l, in0, drift);
+	if (error) {
+		json_object_put(d);
+		json_object_put(l);
+		return error;
+	}
+	local.desired = d;
+	local.last = l;
 	memset(&w, 0, sizeof(w));
 	w.in = in;
 	w.out = &list;
@@ -618,6 +693,8 @@ static int run(ikc_field_change **out, size_t *n_out, const ikc_diff_input *in,
 	}
 	ikc_buf_dispose(&w.path);
 	ikc_buf_dispose(&w.schema);
+	json_object_put(d);
+	json_object_put(l);
 	if (w.error) {
 		ikc_field_changes_free(list.items, list.n);
 		return w.error;

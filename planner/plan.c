@@ -260,19 +260,30 @@ static int follow_cluster(struct builder *b, const ikc_resource *r,
 	return ch->deleted_with ? 0 : ikc_error_oom();
 }
 
+/* 1 if `v` (a value of kind `kind`) holds any sensitive value. */
+static int has_secret_values(json_object *v, const char *kind)
+{
+	json_object *c = v ? ikc_json_copy(v) : NULL;
+	int differs;
+
+	if (!c)
+		return 0;
+	differs = ikc_secret_strip(c, kind) == 0 && !json_object_equal(c, v);
+	json_object_put(c);
+	return differs;
+}
+
 /*
- * What the API means by the file's values: the provider's normalisation
- * of desired (e.g. scope aliases expanded) and the API schema that says
- * how lists compare.
+ * The API schema that says how lists compare and what the values must be
+ * (the cluster's own, or the one shipped with ikc); the values ${...} gave
+ * are checked now that they are known.
  */
 static int plan_semantics(struct builder *b, const ikc_resource *r,
-			  ikc_diff_input *din, json_object **last_copy)
+			  ikc_diff_input *din)
 {
 	const ikc_schema *sch = b->in->schema_for ?
 		b->in->schema_for(b->in->schema_ctx, r) : ikc_schema_shipped(r->provider);
-	int error = 0;
 
-	*last_copy = NULL;
 	/* values that ${...} gave, checked now that they are known */
 	if (din->desired && !b->in->destroy) {
 		int n = ikc_plan_check_value(b->st, r, din->desired, sch, b->diags);
@@ -286,17 +297,6 @@ static int plan_semantics(struct builder *b, const ikc_resource *r,
 			b->failed = 1;
 		}
 	}
-	if (din->hints->normalize && din->desired)
-		error = din->hints->normalize(r->api_version, r->kind, din->desired);
-	/* what was last applied, as the API stored it (drift compares it with live) */
-	if (error == 0 && din->hints->normalize && din->last) {
-		*last_copy = ikc_json_copy(din->last);
-		error = *last_copy ? din->hints->normalize(r->api_version, r->kind,
-							   *last_copy) : ikc_error_oom();
-		din->last = *last_copy;
-	}
-	if (error < 0)
-		return ikc_error_wrap(error, "%s: ", r->address);
 	if (sch) {
 		din->schema = sch;
 		din->schema_root = ikc_schema_resource(sch, din->hints,
@@ -310,8 +310,8 @@ static int plan_resource(struct builder *b, size_t idx)
 	const ikc_resource *r = &b->st->resources[idx];
 	json_object *sres = state_res(b, r->address);
 	json_object *live = live_of(b, r->address, sres);
-	json_object *desired = NULL, *hashed_desired = NULL, *hashed_live = NULL;
-	json_object *norm_last = NULL;
+	json_object *desired = NULL, *stripped_desired = NULL, *stripped_live = NULL;
+	json_object *stripped_last = NULL;
 	ikc_change ch;
 	ikc_drift d;
 	ikc_diff_input din;
@@ -345,23 +345,34 @@ static int plan_resource(struct builder *b, size_t idx)
 	if (error < 0)
 		goto cleanup;
 	din.desired = ch.after;
-	error = plan_semantics(b, r, &din, &norm_last);
+	error = plan_semantics(b, r, &din);
 	if (error < 0)
 		goto cleanup;
-	/* The state keeps Secret values as salted hashes: compare hashes. */
-	if (ikc_secret_kind(r->kind) && ikc_json_str(sres, "secret_salt")) {
-		const char *salt = ikc_json_str(sres, "secret_salt");
-
-		hashed_desired = ikc_json_copy(ch.after);
-		hashed_live = live ? ikc_json_copy(live) : NULL;
-		if ((ch.after && !hashed_desired) || (live && !hashed_live) ||
-		    ikc_secret_hash_values(hashed_desired, r->kind, salt) < 0 ||
-		    ikc_secret_hash_values(hashed_live, r->kind, salt) < 0) {
+	/*
+	 * The state keeps no Secret value (planner/secret.h): without a
+	 * refresh there is nothing to compare the file's values with, so they
+	 * are left out, and the plan says so.
+	 */
+	if (!b->in->live && sres && ikc_secret_kind(r->kind) && has_secret_values(ch.after, r->kind)) {
+		stripped_desired = ikc_json_copy(ch.after);
+		stripped_live = live ? ikc_json_copy(live) : NULL;
+		stripped_last = din.last ? ikc_json_copy(din.last) : NULL;
+		if ((ch.after && !stripped_desired) || (live && !stripped_live) ||
+		    (din.last && !stripped_last) ||
+		    ikc_secret_strip(stripped_desired, r->kind) < 0 ||
+		    ikc_secret_strip(stripped_live, r->kind) < 0 ||
+		    ikc_secret_strip(stripped_last, r->kind) < 0) {
 			error = IKC_ERROR;
 			goto cleanup;
 		}
-		din.desired = hashed_desired;
-		din.live = hashed_live;
+		din.desired = stripped_desired;
+		din.live = stripped_live;
+		din.last = stripped_last;
+		if (b->diags)
+			ikc_diags_add(b->diags, IKC_DIAG_WARNING, b->st->file, r->line, r->col,
+				      "%s: its sensitive values are not compared without refresh "
+				      "(ikc stores no copy or hash of them); plan with refresh "
+				      "to compare them with the live object", r->address);
 	}
 	error = ikc_diff_resource(&ch, sres ? &d : NULL, &din);
 	if (error < 0)
@@ -404,9 +415,9 @@ static int plan_resource(struct builder *b, size_t idx)
 		error = add_drift(b, &d);
 cleanup:
 	json_object_put(desired);
-	json_object_put(norm_last);
-	json_object_put(hashed_desired);
-	json_object_put(hashed_live);
+	json_object_put(stripped_desired);
+	json_object_put(stripped_live);
+	json_object_put(stripped_last);
 	ikc_change_clear(&ch);
 	ikc_drift_clear(&d);
 	return error;

@@ -142,7 +142,7 @@ int ikc_plan_render_markdown(ikc_buf *out, const ikc_plan *plan);
  * Saved plan files (planner/planfile.c): `ikc plan --out FILE` then
  * `ikc apply FILE`.  Unlike the public JSON, the file keeps unknown markers
  * as they are; sensitive values (Secret data, masterAuth) are stored only as
- * salted hashes, since apply takes values from the stack file.  Write it
+ * IKC_SECRET_MASK, since apply takes values from the stack file.  Write it
  * 0600 all the same.  Whether it still fits (lineage, serial, stack digest,
  * live versions) is for the caller to check.
  */

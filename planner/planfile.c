@@ -14,8 +14,8 @@
 /*
  * The file is JSON, like the public plan, but keeps unknown values as the
  * internal marker.  Sensitive values (Secret data, masterAuth) are stored
- * as hashes under a salt of this file: apply takes every value from the
- * stack file, whose digest the plan records.  It is not a public interface;
+ * masked (IKC_SECRET_MASK, no function of the value): apply takes every
+ * value from the stack file, whose digest the plan records.  It is not a public interface;
  * "ikc_plan_file" carries its version.
  */
 #define PLAN_FILE_VERSION 1
@@ -102,12 +102,11 @@ static int put_copy(json_object *o, const char *key, json_object *v)
 }
 
 /*
- * A sensitive value as the file keeps it: a hash under a salt used for
- * this file only (apply takes values from the stack file, whose digest the
- * plan records, so the file needs none).
+ * A sensitive value as the file keeps it: IKC_SECRET_MASK, no function of
+ * the value (apply takes values from the stack file, whose digest the plan
+ * records, so the file needs none).
  */
-static int put_masked(json_object *o, const char *key, json_object *v,
-		      const char *salt)
+static int put_masked(json_object *o, const char *key, json_object *v)
 {
 	json_object *c = NULL, *wrap;
 	int error;
@@ -120,7 +119,7 @@ static int put_masked(json_object *o, const char *key, json_object *v,
 	c = ikc_json_copy(v);
 	error = c ? ikc_json_add(wrap, "data", c) : ikc_error_oom();
 	if (!error)
-		error = ikc_secret_hash_values(wrap, "Secret", salt);
+		error = ikc_secret_mask(wrap, "Secret");
 	if (!error)
 		error = put_copy(o, key, json_object_object_get(wrap, "data"));
 	json_object_put(wrap);
@@ -128,7 +127,7 @@ static int put_masked(json_object *o, const char *key, json_object *v,
 }
 
 static int save_fields(json_object *o, const ikc_field_change *f, size_t n,
-		       const char *kind, const char *salt)
+		       const char *kind)
 {
 	json_object *arr = json_object_new_array();
 	size_t i;
@@ -145,9 +144,9 @@ static int save_fields(json_object *o, const ikc_field_change *f, size_t n,
 		}
 		error = put_str(e, "path", f[i].path);
 		if (!error && ikc_secret_path(kind, f[i].path)) {
-			error = put_masked(e, "before", f[i].before, salt);
+			error = put_masked(e, "before", f[i].before);
 			if (!error)
-				error = put_masked(e, "after", f[i].after, salt);
+				error = put_masked(e, "after", f[i].after);
 		} else {
 			if (!error)
 				error = put_copy(e, "before", f[i].before);
@@ -172,7 +171,7 @@ static int save_fields(json_object *o, const ikc_field_change *f, size_t n,
 
 /* A copy of a whole value with its sensitive parts hashed. */
 static int put_value_masked(json_object *o, const char *key, json_object *v,
-			    const char *kind, const char *salt)
+			    const char *kind)
 {
 	json_object *c;
 	int error;
@@ -182,14 +181,14 @@ static int put_value_masked(json_object *o, const char *key, json_object *v,
 	c = ikc_json_copy(v);
 	if (!c)
 		return ikc_error_oom();
-	error = ikc_secret_hash_values(c, kind, salt);
+	error = ikc_secret_mask(c, kind);
 	if (!error)
 		error = put_copy(o, key, c);
 	json_object_put(c);
 	return error;
 }
 
-static int save_change(json_object *arr, const ikc_change *ch, const char *salt)
+static int save_change(json_object *arr, const ikc_change *ch)
 {
 	json_object *o = json_object_new_object(), *rp = NULL;
 	size_t i;
@@ -208,11 +207,11 @@ static int save_change(json_object *arr, const ikc_change *ch, const char *salt)
 	if (!error)
 		error = put_str(o, "action", ikc_action_name(ch->action));
 	if (!error)
-		error = put_value_masked(o, "before", ch->before, ch->kind, salt);
+		error = put_value_masked(o, "before", ch->before, ch->kind);
 	if (!error)
-		error = put_value_masked(o, "after", ch->after, ch->kind, salt);
+		error = put_value_masked(o, "after", ch->after, ch->kind);
 	if (!error)
-		error = save_fields(o, ch->fields, ch->nfields, ch->kind, salt);
+		error = save_fields(o, ch->fields, ch->nfields, ch->kind);
 	if (!error) {
 		rp = json_object_new_array();
 		if (!rp)
@@ -234,8 +233,7 @@ static int save_change(json_object *arr, const ikc_change *ch, const char *salt)
 	return ikc_json_append(arr, o);
 }
 
-static int save_drift(json_object *arr, const ikc_drift *d, const char *kind,
-		      const char *salt)
+static int save_drift(json_object *arr, const ikc_drift *d, const char *kind)
 {
 	json_object *o = json_object_new_object();
 	int error;
@@ -246,7 +244,7 @@ static int save_drift(json_object *arr, const ikc_drift *d, const char *kind,
 	if (!error)
 		error = ikc_json_add(o, "gone", json_object_new_boolean(d->gone));
 	if (!error)
-		error = save_fields(o, d->fields, d->nfields, kind, salt);
+		error = save_fields(o, d->fields, d->nfields, kind);
 	if (error) {
 		json_object_put(o);
 		return error;
@@ -307,7 +305,6 @@ static int add_checksum(json_object **root)
 
 int ikc_plan_save(ikc_buf *out, const ikc_plan *plan)
 {
-	char salt[33];
 	json_object *root = json_object_new_object();
 	json_object *changes = NULL, *drift = NULL;
 	size_t i;
@@ -341,14 +338,12 @@ int ikc_plan_save(ikc_buf *out, const ikc_plan *plan)
 		if (!changes || !drift)
 			error = ikc_error_oom();
 	}
-	if (!error)
-		error = ikc_secret_salt(salt);
 	for (i = 0; i < plan->nchanges && !error; i++)
-		error = save_change(changes, &plan->changes[i], salt);
+		error = save_change(changes, &plan->changes[i]);
 	for (i = 0; i < plan->ndrift && !error; i++) {
 		const ikc_change *ch = ikc_plan_find(plan, plan->drift[i].address);
 
-		error = save_drift(drift, &plan->drift[i], ch ? ch->kind : NULL, salt);
+		error = save_drift(drift, &plan->drift[i], ch ? ch->kind : NULL);
 	}
 	if (!error) {
 		error = ikc_json_add(root, "changes", changes);

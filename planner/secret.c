@@ -1,15 +1,10 @@
-/* secret.c - Secret data and stringData values replaced by salted hashes (state and comparisons) */
+/* secret.c - sensitive values masked (state, journal, plan files) or left out of comparisons */
 #include "planner/secret.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "util/clock.h"
-#include "util/digest.h"
 #include "util/errors.h"
 #include "util/json.h"
-#include "util/str.h"
 
 int ikc_secret_kind(const char *kind)
 {
@@ -41,120 +36,94 @@ int ikc_secret_path(const char *kind, const char *path)
 	       !strncmp(path, "stringData.", 11) || !strcmp(path, "stringData");
 }
 
-int ikc_secret_salt(char out[33])
+int ikc_secret_is_mask(json_object *v)
 {
-	unsigned char raw[16];
-	size_t i;
-
-	if (ikc_random_bytes(raw, sizeof(raw)) < 0)
-		return IKC_ERROR;
-	for (i = 0; i < sizeof(raw); i++)
-		snprintf(out + 2 * i, 3, "%02x", raw[i]);
-	return 0;
+	return v && json_object_is_type(v, json_type_string) &&
+	       !strcmp(json_object_get_string(v), IKC_SECRET_MASK);
 }
 
-static int hash_member(json_object *obj, const char *member, const char *salt)
+static json_object *mask(void)
+{
+	return json_object_new_string(IKC_SECRET_MASK);
+}
+
+/* Each value of map member `member` of `obj` (or the whole member) masked. */
+static int mask_member(json_object *obj, const char *member)
 {
 	json_object *map = NULL;
-	char hex[65];
-	int error;
+	int error = 0;
 
 	if (!json_object_object_get_ex(obj, member, &map) || !map)
 		return 0;
-	if (!json_object_is_type(map, json_type_object)) {
-		/* not a map: the whole value is hidden */
-		const char *text = json_object_to_json_string_ext(map, JSON_C_TO_STRING_PLAIN);
-		char *h;
-
-		if (!text || ikc_hmac_sha256_hex(hex, salt, strlen(salt), text, strlen(text)) < 0)
-			return IKC_ERROR;
-		h = ikc_asprintf("%s%s", IKC_SECRET_HASH_PREFIX, hex);
-		if (!h)
-			return ikc_error_oom();
-		error = ikc_json_add(obj, member, json_object_new_string(h));
-		free(h);
-		return error;
-	}
+	if (!json_object_is_type(map, json_type_object))
+		return ikc_json_add(obj, member, mask());
+	/* replacing a member of the map being walked keeps its entry */
 	json_object_object_foreach(map, k, v) {
-		const char *text;
-		char *h;
-
-		if (v && json_object_is_type(v, json_type_string) &&
-		    ikc_str_startswith(json_object_get_string(v), IKC_SECRET_HASH_PREFIX))
-			continue;
-		text = v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null";
-		if (!text || ikc_hmac_sha256_hex(hex, salt, strlen(salt), text, strlen(text)) < 0)
-			return IKC_ERROR;
-		h = ikc_asprintf("%s%s", IKC_SECRET_HASH_PREFIX, hex);
-		if (!h)
-			return ikc_error_oom();
-		/* replacing a member of the map being walked keeps its entry */
-		error = ikc_json_add(map, k, json_object_new_string(h));
-		free(h);
-		if (error)
-			return error;
+		(void)v;
+		if ((error = ikc_json_add(map, k, mask())) < 0)
+			break;
 	}
-	return 0;
+	return error;
 }
 
-/* masterAuth: every member but the cluster's CA certificate. */
-static int hash_master_auth(json_object *auth, const char *salt)
+/* masterAuth: every member but the cluster's CA certificate, masked or removed. */
+static int master_auth(json_object *obj, const char *path, int remove)
 {
-	json_object *keys = json_object_new_array();
-	size_t i, n;
+	json_object *auth = ikc_json_path(obj, path), *keep = NULL;
 	int error = 0;
 
-	if (!keys)
-		return ikc_error_oom();
+	if (!auth || !json_object_is_type(auth, json_type_object))
+		return 0;
+	json_object_object_get_ex(auth, "clusterCaCertificate", &keep);
+	if (remove) {
+		json_object *only = json_object_new_object();
+
+		if (!only)
+			return ikc_error_oom();
+		if (keep)
+			error = ikc_json_add(only, "clusterCaCertificate", json_object_get(keep));
+		if (error) {
+			json_object_put(only);
+			return error;
+		}
+		return ikc_json_set_path(obj, path, only);
+	}
 	json_object_object_foreach(auth, k, v) {
 		(void)v;
-		if (strcmp(k, "clusterCaCertificate"))
-			error = ikc_json_append(keys, json_object_new_string(k));
-		if (error)
+		if (strcmp(k, "clusterCaCertificate") &&
+		    (error = ikc_json_add(auth, k, mask())) < 0)
 			break;
 	}
-	n = json_object_array_length(keys);
-	for (i = 0; i < n && !error; i++) {
-		const char *k = json_object_get_string(json_object_array_get_idx(keys, i));
-		json_object *one = json_object_new_object(), *v = NULL;
-
-		if (!one) {
-			error = ikc_error_oom();
-			break;
-		}
-		json_object_object_get_ex(auth, k, &v);
-		error = ikc_json_add(one, k, v ? json_object_get(v) : NULL);
-		if (!error)
-			error = hash_member(one, k, salt);
-		if (!error)
-			error = ikc_json_add(auth, k, json_object_get(
-				json_object_object_get(one, k)));
-		json_object_put(one);
-	}
-	json_object_put(keys);
 	return error;
 }
 
-int ikc_secret_hash_values(json_object *obj, const char *kind, const char *salt)
+static int secret_values(json_object *obj, const char *kind, int remove)
 {
-	json_object *auth;
-	int error = 0;
+	int error;
 
-	if (!obj || !json_object_is_type(obj, json_type_object))
+	if (!obj || !json_object_is_type(obj, json_type_object) || !kind)
 		return 0;
-	if (kind && !strcmp(kind, "Secret")) {
-		error = hash_member(obj, "data", salt);
-		if (!error)
-			error = hash_member(obj, "stringData", salt);
-		return error;
+	if (!strcmp(kind, "Secret")) {
+		if (remove) {
+			json_object_object_del(obj, "data");
+			json_object_object_del(obj, "stringData");
+			return 0;
+		}
+		error = mask_member(obj, "data");
+		return error ? error : mask_member(obj, "stringData");
 	}
-	if (!kind || strcmp(kind, "Cluster"))
+	if (strcmp(kind, "Cluster"))
 		return 0;
-	auth = ikc_json_path(obj, "spec.masterAuth");
-	if (auth && json_object_is_type(auth, json_type_object))
-		error = hash_master_auth(auth, salt);
-	auth = ikc_json_path(obj, "masterAuth");
-	if (!error && auth && json_object_is_type(auth, json_type_object))
-		error = hash_master_auth(auth, salt);
-	return error;
+	error = master_auth(obj, "spec.masterAuth", remove);
+	return error ? error : master_auth(obj, "masterAuth", remove);
+}
+
+int ikc_secret_mask(json_object *obj, const char *kind)
+{
+	return secret_values(obj, kind, 0);
+}
+
+int ikc_secret_strip(json_object *obj, const char *kind)
+{
+	return secret_values(obj, kind, 1);
 }

@@ -2,27 +2,37 @@
 #define IKC_PLANNER_SECRET_H
 
 /*
- * secret.h - Secret data kept out of the state: each value under a
- * Secret's data and stringData stands as a salted hash, so that a change is
- * still seen without the value being stored.
+ * secret.h - sensitive values (a Secret's data and stringData, a Cluster's
+ * masterAuth) never leave ikc: the state, the journal and saved plans keep
+ * only which keys ikc manages, each value replaced by IKC_SECRET_MASK, and
+ * no function of the value (no hash, salted or not), so nothing ikc writes
+ * can be checked offline against a guess.  Plans compare the file's values
+ * with the live object instead (see docs/secrets.md).
  */
 
 #include <json-c/json.h>
 
-/** What a hashed value starts with (the rest is hex HMAC-SHA-256). */
-#define IKC_SECRET_HASH_PREFIX "(sensitive) hmac-sha256:"
-
-/** out[33]: a fresh random salt (hex). 0 or IKC_ERROR. */
-int ikc_secret_salt(char out[33]);
+/** What stands in a stored value for a sensitive one. */
+#define IKC_SECRET_MASK "(sensitive)"
 
 /**
  * In place: every sensitive value of `obj` (a value of kind `kind`) becomes
- * IKC_SECRET_HASH_PREFIX + hex HMAC-SHA-256(salt, the value's JSON text):
- * for a Secret each value under data and stringData; for a Cluster each
- * member of masterAuth (under spec or at the top) but clusterCaCertificate.
- * Values already hashed stay as they are.  NULL obj is fine.  0 or IKC_ERROR.
+ * IKC_SECRET_MASK: for a Secret each value under data and stringData (the
+ * whole member when it is not a map); for a Cluster each member of
+ * masterAuth (under spec or at the top) but clusterCaCertificate.  NULL obj
+ * is fine.  0 or IKC_ERROR.
  */
-int ikc_secret_hash_values(json_object *obj, const char *kind, const char *salt);
+int ikc_secret_mask(json_object *obj, const char *kind);
+
+/**
+ * In place: the members holding sensitive values are removed (a Secret's
+ * data and stringData, a Cluster's masterAuth but its CA), for comparisons
+ * that cannot see them.  NULL obj is fine.  0 or IKC_ERROR.
+ */
+int ikc_secret_strip(json_object *obj, const char *kind);
+
+/** 1 if `v` is IKC_SECRET_MASK. */
+int ikc_secret_is_mask(json_object *v);
 
 /**
  * 1 if the field at `path` (dotted, as in plans) of a value of kind `kind`

@@ -296,15 +296,13 @@ static int save_locked(struct walk *w)
 }
 
 /*
- * Journals the intent of a change and saves.  A Secret's values are hashed
- * before they reach the journal (with the salt its state entry has, or a
- * fresh one kept in the journal entry for record() to reuse).
+ * Journals the intent of a change and saves.  A Secret's values are masked
+ * before they reach the journal (planner/secret.h).
  */
 static int journal_start(struct walk *w, const char *address, const char *kind,
 			 const char *action, json_object *desired, char id[37])
 {
 	json_object *e = json_object_new_object(), *detail = NULL;
-	char fresh[33];
 	int rc = 0;
 
 	ikc_json_add(e, "address", json_object_new_string(address));
@@ -314,19 +312,10 @@ static int journal_start(struct walk *w, const char *address, const char *kind,
 		ikc_json_add(detail, "desired", ikc_json_copy(desired));
 		ikc_json_add(e, "detail", detail);
 	}
+	if (detail && kind && ikc_secret_mask(ikc_json_path(detail, "desired"), kind) < 0)
+		rc = ikc_error_set(IKC_ERR_STATE, "%s: cannot mask the Secret's values",
+				   address);
 	pthread_mutex_lock(&w->mu);
-	if (detail && kind && ikc_secret_kind(kind)) {
-		const char *salt = ikc_json_str(ikc_state_resource(w->state, address),
-						"secret_salt");
-
-		if (!salt && ikc_secret_salt(fresh) == 0)
-			salt = fresh;
-		if (!salt ||
-		    ikc_json_add(e, "secret_salt", json_object_new_string(salt)) < 0 ||
-		    ikc_secret_hash_values(ikc_json_path(detail, "desired"), kind, salt) < 0)
-			rc = ikc_error_set(IKC_ERR_STATE, "%s: cannot hash the Secret's values",
-					   address);
-	}
 	if (rc == 0)
 		rc = ikc_state_journal_add(w->state, e, id);
 	else
@@ -335,22 +324,6 @@ static int journal_start(struct walk *w, const char *address, const char *kind,
 		rc = save_locked(w);
 	pthread_mutex_unlock(&w->mu);
 	return rc;
-}
-
-/* The salt a journal entry of `address` carries, or NULL (caller holds mu). */
-static const char *journal_salt(struct walk *w, const char *address)
-{
-	json_object *jr = ikc_state_journal(w->state);
-	size_t j, nj = jr ? json_object_array_length(jr) : 0;
-
-	for (j = 0; j < nj; j++) {
-		json_object *je = json_object_array_get_idx(jr, j);
-		const char *ja = ikc_json_str(je, "address");
-
-		if (ja && !strcmp(ja, address) && ikc_json_str(je, "secret_salt"))
-			return ikc_json_str(je, "secret_salt");
-	}
-	return NULL;
 }
 
 /*
@@ -430,24 +403,13 @@ static int record(struct walk *w, const ikc_resource *res, json_object *desired,
 		remote_id = ikc_json_str(old, "remote_id");
 	if (remote_id)
 		ikc_json_add(e, "remote_id", json_object_new_string(remote_id));
+	/* Secret values are stored masked (planner/secret.h) */
 	rc = 0;
-	if (ikc_secret_kind(res->kind)) {
-		/* Secret values are stored as salted hashes; the salt stays with the entry. */
-		const char *salt = ikc_json_str(old, "secret_salt");
-		char fresh[33];
-
-		if (!salt)
-			salt = journal_salt(w, res->address);
-		if (!salt && ikc_secret_salt(fresh) == 0)
-			salt = fresh;
-		if (!salt ||
-		    ikc_json_add(e, "secret_salt", json_object_new_string(salt)) < 0 ||
-		    ikc_secret_hash_values(json_object_object_get(e, "desired"), res->kind, salt) < 0 ||
-		    ikc_secret_hash_values(json_object_object_get(e, "observed"), res->kind, salt) < 0) {
-			json_object_put(e);
-			rc = ikc_error_set(IKC_ERR_STATE, "%s: cannot hash the Secret's values",
-					   res->address);
-		}
+	if (ikc_secret_mask(json_object_object_get(e, "desired"), res->kind) < 0 ||
+	    ikc_secret_mask(json_object_object_get(e, "observed"), res->kind) < 0) {
+		json_object_put(e);
+		rc = ikc_error_set(IKC_ERR_STATE, "%s: cannot mask the Secret's values",
+				   res->address);
 	}
 	if (rc == 0)
 		rc = ikc_state_resource_put(w->state, e);
@@ -727,13 +689,16 @@ static int read_record_verify(struct walk *w, const ikc_resource *res,
 	if (rc == 0 && field) {
 		json_object *lv = ikc_json_path(live, field);
 		json_object *dv = ikc_json_path(desired, field);
+		int hide = ikc_secret_path(res->kind, field);
 
 		rc = ikc_error_set_code(IKC_ECONFLICT, IKC_ERR_PROVIDER,
 			"%s: after the change, %s is %s live but the stack file says %s "
 			"(the API changed or ignored it; ikc will not report a perpetual diff)",
 			res->address, field,
-			lv ? json_object_to_json_string_ext(lv, JSON_C_TO_STRING_PLAIN) : "absent",
-			dv ? json_object_to_json_string_ext(dv, JSON_C_TO_STRING_PLAIN) : "absent");
+			!lv ? "absent" : hide ? IKC_SECRET_MASK :
+			json_object_to_json_string_ext(lv, JSON_C_TO_STRING_PLAIN),
+			!dv ? "absent" : hide ? IKC_SECRET_MASK :
+			json_object_to_json_string_ext(dv, JSON_C_TO_STRING_PLAIN));
 	}
 done:
 	free(field);

@@ -57,6 +57,16 @@ typedef struct ikc_provider_hints {
 	 */
 	int (*stack_only)(const char *api_version, const char *kind,
 			  const char *path);
+	/**
+	 * Rewrites value `v` (stack shape, owned by the caller) in place into
+	 * the form the API stores and returns it (e.g. a Kubernetes Secret's
+	 * stringData as base64 data, quantities in canonical text, gcloud's scope
+	 * aliases expanded to URLs), so that a
+	 * file compares with a live value.  NULL when the API keeps values as
+	 * written.  0 or IKC_ERROR.
+	 */
+	int (*canonicalize)(json_object *v, const char *api_version,
+			    const char *kind);
 	/*
 	 * How the list at schema path `path` compares where the API's schema
 	 * does not say (GKE's discovery documents never do): fills *out and
@@ -64,14 +74,6 @@ typedef struct ikc_provider_hints {
 	 */
 	int (*list_semantics)(const char *api_version, const char *kind,
 			      const char *path, ikc_list_semantics *out);
-	/*
-	 * Rewrites a desired value (stack shape, resolved) in place into the
-	 * form the API stores, so that it compares with live values: e.g.
-	 * gcloud's scope aliases expanded to URLs.  Unknown values are left
-	 * alone.  0 or a negative code.  May be NULL.
-	 */
-	int (*normalize)(const char *api_version, const char *kind,
-			 json_object *desired);
 	/*
 	 * The API schema shipped with ikc for this provider's resources, for
 	 * plans without a live schema and for `ikc validate` (Kubernetes: an

@@ -6,26 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/base64.h"
 #include "util/buf.h"     /* for ikc_size_* */
 #include "util/errors.h"
 
 int ikc_base64url_encode(char **out, const void *data, size_t len)
 {
-	size_t cap, i, n;
+	size_t i, n;
 	char *s;
-	int wrote;
+	int error = ikc_base64_encode(&s, data, len);
 
 	*out = NULL;
-	/* 4 output bytes per 3 input bytes, plus the NUL. */
-	if (len > (size_t)(INT32_MAX / 4) * 3)
-		return ikc_error_set_code(IKC_ELIMIT, IKC_ERR_LIMIT,
-					  "data too large to encode");
-	cap = (len + 2) / 3 * 4 + 1;
-	s = malloc(cap);
-	if (!s)
-		return ikc_error_oom();
-	wrote = EVP_EncodeBlock((unsigned char *)s, data, (int)len);
-	n = wrote > 0 ? (size_t)wrote : 0;
+	if (error < 0)
+		return error;
+	n = strlen(s);
 	while (n > 0 && s[n - 1] == '=')
 		n--;
 	for (i = 0; i < n; i++) {

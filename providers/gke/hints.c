@@ -126,7 +126,7 @@ static int gke_stack_only(const char *api_version, const char *kind,
 
 static const ikc_provider_hints gke_hints = {
 	"gke", gke_forces_replacement, gke_merge_key, gke_stack_only,
-	ikc_gke__list_semantics, ikc_gke__normalize, ikc_gke__schema_doc,
+	ikc_gke__canonicalize, ikc_gke__list_semantics, ikc_gke__schema_doc,
 	ikc_gke__schema_root, ikc_gke__validate
 };
 

@@ -60,8 +60,8 @@ int ikc_gke__list_semantics(const char *api_version, const char *kind,
 	return 1;
 }
 
-int ikc_gke__normalize(const char *api_version, const char *kind,
-		       json_object *desired)
+int ikc_gke__canonicalize(json_object *desired, const char *api_version,
+			  const char *kind)
 {
 	json_object *spec = ikc_json_path(desired, "spec"), *pools;
 	size_t i, n;

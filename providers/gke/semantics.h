@@ -8,9 +8,9 @@
 /** ikc_provider_hints.list_semantics for Cluster and NodePool. */
 int ikc_gke__list_semantics(const char *api_version, const char *kind,
 			    const char *path, ikc_list_semantics *out);
-/** ikc_provider_hints.normalize: oauthScopes aliases expanded, sorted. */
-int ikc_gke__normalize(const char *api_version, const char *kind,
-		       json_object *desired);
+/** ikc_provider_hints.canonicalize: oauthScopes aliases expanded, sorted. */
+int ikc_gke__canonicalize(json_object *desired, const char *api_version,
+			  const char *kind);
 
 /** ikc_provider_hints.schema_doc: the shipped container/v1 discovery document. */
 json_object *ikc_gke__schema_doc(void);

@@ -1,5 +1,6 @@
 /* kubernetes/hints.c - plan hints for Kubernetes objects: immutable fields, merge keys from the schema */
 #include "providers/provider.h"
+#include "providers/kubernetes/kube.h"   /* for ikc_kube_canonicalize */
 #include "providers/kubernetes/schema.h"
 #include "providers/schema.h"
 
@@ -91,7 +92,7 @@ static int kube_stack_only(const char *api_version, const char *kind,
 
 static const ikc_provider_hints kube_hints = {
 	"kubernetes", kube_forces_replacement, kube_merge_key, kube_stack_only,
-	NULL, NULL, ikc_kube__schema_doc, NULL, NULL
+	ikc_kube_canonicalize, NULL, ikc_kube__schema_doc, NULL, NULL
 };
 
 const ikc_provider_hints *ikc_kubernetes_hints(void)

@@ -53,4 +53,15 @@ int ikc_kube_patch_compute(json_object **out, const char *api_version,
  */
 int ikc_kube_is_builtin(const char *api_version);
 
+/**
+ * In place: object `v` (stack shape, borrowed) in the form the API server
+ * stores and returns it, so that a file compares with a live object
+ * (providers/kubernetes/canonical.c): a Secret's stringData folded into
+ * base64 data, quantities in canonical text ("0.5" -> "500m", 1024Mi ->
+ * "1Gi"), int-or-string fields written as decimal strings read as numbers
+ * (targetPort "80" -> 80).  Custom resources are left as they are, and so
+ * is anything the server would refuse.  0 or IKC_ERROR (out of memory).
+ */
+int ikc_kube_canonicalize(json_object *v, const char *api_version, const char *kind);
+
 #endif /* IKC_PROVIDERS_KUBERNETES_KUBE_H */

@@ -25,23 +25,6 @@ int ikc_kube_owned_by(json_object *live, const char *stack)
 	       !strcmp(st, stack);
 }
 
-int ikc_kube_is_builtin(const char *api_version)
-{
-	const char *slash;
-	size_t glen;
-
-	if (!api_version)
-		return 0;
-	slash = strchr(api_version, '/');
-	if (!slash)
-		return 1;   /* the core group: "v1" */
-	glen = (size_t)(slash - api_version);
-	if (!memchr(api_version, '.', glen))
-		return 1;   /* apps, batch, autoscaling, policy, ... */
-	/* rbac.authorization.k8s.io, networking.k8s.io, ... */
-	return glen > 7 && !memcmp(slash - 7, ".k8s.io", 7);
-}
-
 struct pctx {
 	const char *api_version;
 	const char *kind;

@@ -126,8 +126,9 @@ static json_object *child_obj(json_object *obj, const char *key)
 /*
  * Turns an owned copy of a desired value into what ikc manages on the
  * server: ikc.dev/ annotations dropped (they steer ikc, never the API),
- * the ownership labels added, and the fields of ikc.dev/ignore-changes
- * left out.
+ * the ownership labels added, the fields of ikc.dev/ignore-changes left
+ * out, and the rest in the form the server stores (ikc_kube_canonicalize),
+ * so that the patch compares like with like.
  */
 static int prepare(json_object *v, ikc_provider_env *env, const ikc_target *t,
 		   int labels)
@@ -198,7 +199,8 @@ static int prepare(json_object *v, ikc_provider_env *env, const ikc_target *t,
 		for (j = 0; j < r->nignore_changes; j++)
 			(void)ikc_json_del_path(v, r->ignore_changes[j]);
 	}
-	return 0;
+	/* what the server stores: stringData as data, canonical quantities */
+	return ikc_kube_canonicalize(v, t->api_version, t->kind);
 }
 
 /*

@@ -23,6 +23,8 @@ typedef struct rq {
 	char *name;
 	char *sub;
 	int dry_run;
+	int apply_patch;         /* a server-side apply (application/apply-patch+yaml) */
+	char manager[129];       /* the field manager of a write */
 } rq;
 
 /* ---- responses ---- */
@@ -154,6 +156,34 @@ static const char *hdr(rq *r, const char *name)
 	if (!r->req->header)
 		return NULL;
 	return r->req->header(r->req, name);
+}
+
+/* The field manager: ?fieldManager=, else the user agent's product name. */
+static const char *manager_of(rq *r)
+{
+	const char *m = q(r, "fieldManager"), *ua = hdr(r, "User-Agent");
+	size_t n;
+
+	if (m && *m)
+		return m;
+	if (!ua || !*ua)
+		return "unknown";
+	n = strcspn(ua, "/");
+	if (n >= sizeof(r->manager))
+		n = sizeof(r->manager) - 1;
+	memcpy(r->manager, ua, n);
+	r->manager[n] = '\0';
+	return r->manager;
+}
+
+/* Records this request's write in the new version's managedFields. */
+static void manage(rq *r, json_object *nobj, json_object *old, const char *sub)
+{
+	char *av = kube__api_version(r->kd);
+
+	kube__managed_fields(nobj, old, manager_of(r), r->apply_patch ? "Apply" : "Update",
+			     sub, av ? av : "v1");
+	free(av);
 }
 
 static int is_true(const char *v)
@@ -327,6 +357,8 @@ static int shape_check(rq *r, json_object *obj)
 {
 	char *m = kube__shape_error(r->kd, obj);
 
+	if (!m)
+		m = kube__decode_error(r->kd, obj);
 	if (!m)
 		return 0;
 	err_bad(r, m);
@@ -509,6 +541,7 @@ static void do_create(rq *r)
 		err_invalid(r, name, causes);
 		goto done;
 	}
+	manage(r, obj, NULL, NULL);
 	if (r->dry_run) {
 		json_object *s = served(r, obj);
 
@@ -605,7 +638,10 @@ static void apply_update(rq *r, kube_obj *o, json_object *nobj,
 			else
 				json_object_object_del(m, keep[i]);
 		}
+		/* managedFields are the server's: carried over, then updated below */
 		json_object_object_del(m, "managedFields");
+		if (json_object_object_get_ex(om, "managedFields", &st))
+			json_object_object_add(m, "managedFields", ikc_json_copy(st));
 		json_object_object_del(m, "selfLink");
 		kube__defaults(r->k, r->sk, nobj);
 		if (strcmp(r->sk->kind, "Service") == 0)
@@ -641,6 +677,7 @@ static void apply_update(rq *r, kube_obj *o, json_object *nobj,
 			respond_obj(r, 200, o);
 		return;
 	}
+	manage(r, nobj, old, answer_scale ? "scale" : mode == UPD_STATUS ? "status" : NULL);
 	if (r->dry_run) {
 		if (!answer_scale)
 			respond(r->resp, 200, served(r, nobj));
@@ -893,6 +930,7 @@ static void do_patch(rq *r)
 			return;
 		}
 	}
+	r->apply_patch = strcmp(ct, "application/apply-patch+yaml") == 0;
 	o = lookup(r, r->name);
 	if (!o) {
 		if (strcmp(ct, "application/apply-patch+yaml") == 0 && !r->sub) {

@@ -158,6 +158,63 @@ void kube__pod_admit(json_object *pod);
 /** Status a new object starts with. Owned. */
 json_object *kube__initial_status(const kube_kind *kd, json_object *obj);
 
+/* ---- rules.c: field syntax rules and the causes of a 422 ---- */
+
+/** Appends {reason, message, field} to `causes`. */
+void kube__cause(json_object *causes, const char *reason, const char *field,
+		 const char *msg);
+/** A FieldValueInvalid cause: "Invalid value: <val as JSON>: <detail>". */
+void kube__invalid(json_object *causes, const char *field, json_object *val,
+		   const char *detail);
+/** Member `key` of object `o` (borrowed); NULL when absent or `o` is no object. */
+json_object *kube__member(json_object *o, const char *key);
+/** A FieldValueRequired cause. */
+void kube__required(json_object *causes, const char *field);
+/**
+ * The syntax rules every write is held to (appending causes): the name
+ * (DNS-1123 subdomain, DNS-1123 label for a Namespace, DNS-1035 label for
+ * a Service, with the length limits), label and annotation keys and
+ * values (also of pod templates and map selectors), Secret and ConfigMap
+ * keys and sizes, Secret types and immutability (against `old` on
+ * update), port names and int-or-string ports, protocols, container
+ * resource names and quantities (>= 0, requests <= limits), and a
+ * Deployment's maxSurge/maxUnavailable.
+ */
+void kube__validate_meta(json_object *causes, const kube_kind *kd,
+			 json_object *obj, json_object *old);
+
+/* ---- convert.c: decoding ---- */
+
+/**
+ * The 400 message the server gives for a body that does not decode into
+ * the kind's types beyond JSON shape ("Secret in version \"v1\" cannot be
+ * handled as a Secret: illegal base64 data at input byte 4"): Secret data
+ * and ConfigMap binaryData that are not base64, stringData that is not a
+ * map of strings, quantities that do not parse, int-or-string fields of
+ * another type.  Owned; NULL when the body decodes.
+ */
+char *kube__decode_error(const kube_kind *kd, json_object *obj);
+/**
+ * In place, what decoding does to a valid body: a Secret's stringData is
+ * folded into data (base64) and dropped; quantities are written in their
+ * canonical form ("0.5" -> "500m").
+ */
+void kube__convert(const kube_kind *kd, json_object *obj);
+
+/* ---- managed.c ---- */
+
+/**
+ * Records a write in obj's metadata.managedFields (carried from the old
+ * version by the caller): `manager` (fieldManager, else the user agent's
+ * product) with `operation` ("Update", "Apply") on `subresource` (NULL,
+ * "status", "scale") gains the fields that differ from `old` (all of them
+ * on create, old NULL) and the other managers lose them; a manager left
+ * with no field is dropped.
+ */
+void kube__managed_fields(json_object *obj, json_object *old, const char *manager,
+			  const char *operation, const char *subresource,
+			  const char *api_version);
+
 /* ---- fields.c ---- */
 
 /**

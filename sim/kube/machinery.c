@@ -246,6 +246,7 @@ void kube__defaults(struct sim_kube *k, const kube_kind *kd, json_object *obj)
 	json_object *spec;
 
 	(void)k;
+	kube__convert(kd, obj);
 	if (strcmp(kind, "Namespace") == 0) {
 		json_object *labels = child_obj(meta, "labels");
 		json_object *fin;
@@ -526,107 +527,6 @@ void kube__service_alloc(struct sim_kube *k, json_object *svc,
 
 /* ---- validation ---- */
 
-static void cause(json_object *causes, const char *reason, const char *field,
-		  const char *msg)
-{
-	json_object *c = json_object_new_object();
-
-	json_object_object_add(c, "reason", json_object_new_string(reason));
-	json_object_object_add(c, "message", json_object_new_string(msg));
-	json_object_object_add(c, "field", json_object_new_string(field));
-	json_object_array_add(causes, c);
-}
-
-static const char *jtext(json_object *v)
-{
-	return v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-							     JSON_C_TO_STRING_NOSLASHESCAPE)
-		 : "null";
-}
-
-static void invalid(json_object *causes, const char *field, json_object *val,
-		    const char *detail)
-{
-	char *m = ikc_asprintf("Invalid value: %s: %s", jtext(val), detail);
-
-	cause(causes, "FieldValueInvalid", field, m ? m : detail);
-	free(m);
-}
-
-static void required(json_object *causes, const char *field)
-{
-	cause(causes, "FieldValueRequired", field, "Required value");
-}
-
-static int dns_label(const char *s, size_t max, int alpha_start)
-{
-	size_t n = s ? strlen(s) : 0, i;
-
-	if (n == 0 || n > max)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-			return 0;
-	}
-	if (s[0] == '-' || s[n - 1] == '-')
-		return 0;
-	if (alpha_start && !(s[0] >= 'a' && s[0] <= 'z'))
-		return 0;
-	return 1;
-}
-
-static int dns_subdomain(const char *s)
-{
-	size_t n = s ? strlen(s) : 0, i;
-
-	if (n == 0 || n > 253)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-		      c == '.'))
-			return 0;
-	}
-	return s[0] != '-' && s[0] != '.' && s[n - 1] != '-' && s[n - 1] != '.';
-}
-
-static void validate_name(json_object *causes, const kube_kind *kd,
-			  json_object *obj)
-{
-	const char *name = kube__name(obj);
-	json_object *v = json_object_new_string(name ? name : "");
-
-	if (!name || !*name) {
-		required(causes, "metadata.name");
-	} else if (strcmp(kd->kind, "Service") == 0) {
-		if (!dns_label(name, 63, 1))
-			invalid(causes, "metadata.name", v,
-				"a DNS-1035 label must consist of lower case alphanumeric "
-				"characters or '-', start with an alphabetic character, and "
-				"end with an alphanumeric character (e.g. 'my-name',  or "
-				"'abc-123', regex used for validation is "
-				"'[a-z]([-a-z0-9]*[a-z0-9])?')");
-	} else if (strcmp(kd->kind, "Namespace") == 0) {
-		if (!dns_label(name, 63, 0))
-			invalid(causes, "metadata.name", v,
-				"a lowercase RFC 1123 label must consist of lower case "
-				"alphanumeric characters or '-', and must start and end with "
-				"an alphanumeric character (e.g. 'my-name',  or '123-abc', "
-				"regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
-	} else if (!dns_subdomain(name)) {
-		invalid(causes, "metadata.name", v,
-			"a lowercase RFC 1123 subdomain must consist of lower case "
-			"alphanumeric characters, '-' or '.', and must start and end with "
-			"an alphanumeric character (e.g. 'example.com', regex used for "
-			"validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]"
-			"([-a-z0-9]*[a-z0-9])?)*')");
-	}
-	json_object_put(v);
-}
-
 static void validate_podspec(json_object *causes, json_object *spec,
 			     const char *prefix, int template)
 {
@@ -637,7 +537,7 @@ static void validate_podspec(json_object *causes, json_object *spec,
 
 	if (!is_type(cs, json_type_array) || kube__len(cs) == 0) {
 		snprintf(f, sizeof(f), "%s.containers", prefix);
-		required(causes, f);
+		kube__required(causes, f);
 	}
 	for (i = 0; is_type(cs, json_type_array) &&
 		    i < kube__len(cs); i++) {
@@ -647,7 +547,7 @@ static void validate_podspec(json_object *causes, json_object *spec,
 
 		if (!name || !*name) {
 			snprintf(f, sizeof(f), "%s.containers[%zu].name", prefix, i);
-			required(causes, f);
+			kube__required(causes, f);
 		} else {
 			for (j = 0; j < i; j++) {
 				const char *o = ikc_json_str(json_object_array_get_idx(cs, j),
@@ -658,14 +558,14 @@ static void validate_podspec(json_object *causes, json_object *spec,
 
 					snprintf(f, sizeof(f), "%s.containers[%zu].name",
 						 prefix, i);
-					cause(causes, "FieldValueDuplicate", f, m ? m : "");
+					kube__cause(causes, "FieldValueDuplicate", f, m ? m : "");
 					free(m);
 				}
 			}
 		}
 		if (!ikc_json_str(c, "image") || !*ikc_json_str(c, "image")) {
 			snprintf(f, sizeof(f), "%s.containers[%zu].image", prefix, i);
-			required(causes, f);
+			kube__required(causes, f);
 		}
 		for (j = 0; is_type(ports, json_type_array) &&
 			    j < kube__len(ports); j++) {
@@ -677,9 +577,9 @@ static void validate_podspec(json_object *causes, json_object *spec,
 					 "%s.containers[%zu].ports[%zu].containerPort",
 					 prefix, i, j);
 				if (!child(p, "containerPort"))
-					required(causes, f);
+					kube__required(causes, f);
 				else
-					invalid(causes, f, child(p, "containerPort"),
+					kube__invalid(causes, f, child(p, "containerPort"),
 						"must be between 1 and 65535, inclusive");
 			}
 		}
@@ -689,7 +589,7 @@ static void validate_podspec(json_object *causes, json_object *spec,
 				       "\"Always\"", rp);
 
 		snprintf(f, sizeof(f), "%s.restartPolicy", prefix);
-		cause(causes, "FieldValueNotSupported", f, m ? m : "");
+		kube__cause(causes, "FieldValueNotSupported", f, m ? m : "");
 		free(m);
 	}
 }
@@ -702,17 +602,17 @@ static void validate_rc(json_object *causes, json_object *obj)
 	json_object *tl = ikc_json_path(obj, "spec.template.metadata.labels");
 
 	if (!is_type(sel, json_type_object) || json_object_object_length(sel) == 0)
-		required(causes, "spec.selector");
+		kube__required(causes, "spec.selector");
 	if (kube__int(obj, "spec.replicas", 0) < 0)
-		invalid(causes, "spec.replicas", child(spec, "replicas"),
+		kube__invalid(causes, "spec.replicas", child(spec, "replicas"),
 			"must be greater than or equal to 0");
 	if (!is_type(tmpl, json_type_object)) {
-		required(causes, "spec.template");
+		kube__required(causes, "spec.template");
 		return;
 	}
 	if (is_type(sel, json_type_object) && json_object_object_length(sel) > 0 &&
 	    !kube__match_map(sel, tl))
-		invalid(causes, "spec.template.metadata.labels", tl,
+		kube__invalid(causes, "spec.template.metadata.labels", tl,
 			"selector does not match labels in spec.template");
 	validate_podspec(causes, child(tmpl, "spec"), "spec.template.spec", 1);
 }
@@ -726,23 +626,23 @@ static void validate_apps(json_object *causes, const kube_kind *kd,
 	json_object *tl = ikc_json_path(obj, "spec.template.metadata.labels");
 
 	if (!is_type(sel, json_type_object)) {
-		required(causes, "spec.selector");
+		kube__required(causes, "spec.selector");
 	} else if (!kube__match_label_selector(sel, NULL) &&
 		   json_object_object_length(sel) == 0) {
-		invalid(causes, "spec.selector", sel, "empty selector is invalid for "
+		kube__invalid(causes, "spec.selector", sel, "empty selector is invalid for "
 			"deployment");
 	} else if (!kube__match_label_selector(sel, tl)) {
-		invalid(causes, "spec.template.metadata.labels", tl,
+		kube__invalid(causes, "spec.template.metadata.labels", tl,
 			"`selector` does not match template `labels`");
 	}
 	if (old && strcmp(kd->kind, "Deployment") == 0 &&
 	    !json_object_equal(sel, ikc_json_path(old, "spec.selector")))
-		invalid(causes, "spec.selector", sel, "field is immutable");
+		kube__invalid(causes, "spec.selector", sel, "field is immutable");
 	if (kube__int(obj, "spec.replicas", 0) < 0)
-		invalid(causes, "spec.replicas", child(spec, "replicas"),
+		kube__invalid(causes, "spec.replicas", child(spec, "replicas"),
 			"must be greater than or equal to 0");
 	if (!is_type(tmpl, json_type_object)) {
-		required(causes, "spec.template");
+		kube__required(causes, "spec.template");
 		return;
 	}
 	validate_podspec(causes, child(tmpl, "spec"), "spec.template.spec", 1);
@@ -766,12 +666,12 @@ static void validate_service(struct sim_kube *k, json_object *causes,
 				       "\"ClusterIP\", \"ExternalName\", \"LoadBalancer\", "
 				       "\"NodePort\"", type);
 
-		cause(causes, "FieldValueNotSupported", "spec.type", m ? m : "");
+		kube__cause(causes, "FieldValueNotSupported", "spec.type", m ? m : "");
 		free(m);
 	}
 	if (n == 0 && !(type && strcmp(type, "ExternalName") == 0) &&
 	    !(cip && strcmp(cip, "None") == 0))
-		required(causes, "spec.ports");
+		kube__required(causes, "spec.ports");
 	for (i = 0; i < n; i++) {
 		json_object *p = json_object_array_get_idx(ports, i);
 		long long port = kube__int(p, "port", 0);
@@ -781,14 +681,14 @@ static void validate_service(struct sim_kube *k, json_object *causes,
 		if (port < 1 || port > 65535) {
 			snprintf(f, sizeof(f), "spec.ports[%zu].port", i);
 			if (!child(p, "port"))
-				required(causes, f);
+				kube__required(causes, f);
 			else
-				invalid(causes, f, child(p, "port"),
+				kube__invalid(causes, f, child(p, "port"),
 					"must be between 1 and 65535, inclusive");
 		}
 		if (n > 1 && (!name || !*name)) {
 			snprintf(f, sizeof(f), "spec.ports[%zu].name", i);
-			required(causes, f);
+			kube__required(causes, f);
 		}
 		for (j = 0; name && j < i; j++) {
 			const char *o = ikc_json_str(json_object_array_get_idx(ports, j),
@@ -798,18 +698,18 @@ static void validate_service(struct sim_kube *k, json_object *causes,
 				char *m = ikc_asprintf("Duplicate value: \"%s\"", name);
 
 				snprintf(f, sizeof(f), "spec.ports[%zu].name", i);
-				cause(causes, "FieldValueDuplicate", f, m ? m : "");
+				kube__cause(causes, "FieldValueDuplicate", f, m ? m : "");
 				free(m);
 			}
 		}
 		if (np && (np < 30000 || np > 32767)) {
 			snprintf(f, sizeof(f), "spec.ports[%zu].nodePort", i);
-			invalid(causes, f, child(p, "nodePort"),
+			kube__invalid(causes, f, child(p, "nodePort"),
 				"provided port is not in the valid range. The range of "
 				"valid ports is 30000-32767");
 		} else if (np && port_used(k, np, obj)) {
 			snprintf(f, sizeof(f), "spec.ports[%zu].nodePort", i);
-			invalid(causes, f, child(p, "nodePort"),
+			kube__invalid(causes, f, child(p, "nodePort"),
 				"provided port is already allocated");
 		}
 	}
@@ -823,11 +723,11 @@ static void validate_service(struct sim_kube *k, json_object *causes,
 			json_object *v = json_object_new_array();
 
 			json_object_array_add(v, json_object_new_string(cip));
-			invalid(causes, "spec.clusterIPs[0]", v, "may not change once set");
+			kube__invalid(causes, "spec.clusterIPs[0]", v, "may not change once set");
 			json_object_put(v);
 		}
 		if (olbc && (!lbc || strcmp(lbc, olbc) != 0))
-			invalid(causes, "spec.loadBalancerClass", child(spec,
+			kube__invalid(causes, "spec.loadBalancerClass", child(spec,
 								       "loadBalancerClass"),
 				"may not change once set");
 	}
@@ -841,14 +741,14 @@ static void validate_hpa(json_object *causes, json_object *obj)
 	long long min = kube__int(spec, "minReplicas", 1);
 
 	if (!ikc_json_str(ref, "kind"))
-		required(causes, "spec.scaleTargetRef.kind");
+		kube__required(causes, "spec.scaleTargetRef.kind");
 	if (!ikc_json_str(ref, "name"))
-		required(causes, "spec.scaleTargetRef.name");
+		kube__required(causes, "spec.scaleTargetRef.name");
 	if (max < 1)
-		invalid(causes, "spec.maxReplicas", child(spec, "maxReplicas"),
+		kube__invalid(causes, "spec.maxReplicas", child(spec, "maxReplicas"),
 			"must be greater than or equal to 1");
 	if (min > max && max >= 1)
-		invalid(causes, "spec.minReplicas", child(spec, "minReplicas"),
+		kube__invalid(causes, "spec.minReplicas", child(spec, "minReplicas"),
 			"must be less than or equal to maxReplicas");
 }
 
@@ -858,7 +758,7 @@ json_object *kube__validate(struct sim_kube *k, const kube_kind *kd,
 	json_object *causes = json_object_new_array();
 	const char *kind = kd->kind;
 
-	validate_name(causes, kd, obj);
+	kube__validate_meta(causes, kd, obj, old);
 	if (strcmp(kind, "ReplicationController") == 0)
 		validate_rc(causes, obj);
 	else if (strcmp(kind, "Deployment") == 0 || strcmp(kind, "ReplicaSet") == 0)

@@ -61,3 +61,16 @@ YAML
   export KUBECONFIG="$work/kubeconfig" HOME="$work/home"
   mkdir -p "$HOME"
 }
+
+# sim_example: a running ikc-sim (tests/integration/lib/sim.sh, stopped at
+# exit), $stack a copy of examples/nginx-asia, $state its state URL under
+# $work/state, a fresh HOME (kubectl's discovery cache) and fast polling.
+sim_example() {
+  export IKC_POLL_INTERVAL=0.05 HOME="$work/home"
+  mkdir -p "$HOME" "$work/state"
+  sim_start "$work/sim" --speed 400 || { echo "ikc-sim did not start"; exit 1; }
+  trap 'sim_stop; rm -rf "$work"' EXIT
+  stack="$work/ikc.yaml"
+  state="file://$work/state/state.json"
+  cp "$src/examples/nginx-asia/ikc.yaml" "$stack"
+}

@@ -84,7 +84,9 @@ static void test_planner_gitops__plan_file(void **state)
 	assert_non_null(strstr(file.ptr, "\"checksum\":"));
 	/* the Secret's value is not in the file (apply reads it from the stack file) */
 	assert_null(strstr(file.ptr, "c2VjcmV0"));
-	assert_non_null(strstr(file.ptr, IKC_SECRET_HASH_PREFIX));
+	assert_non_null(strstr(file.ptr, "\"" IKC_SECRET_MASK "\""));
+	assert_null(strstr(file.ptr, "hmac"));
+	assert_null(strstr(file.ptr, "salt"));
 	assert_int_equal(0, ikc_plan_load(&back, file.ptr, file.len));
 	assert_string_equal("main", back->git_ref);
 	assert_string_equal(plan->git_commit, back->git_commit);
@@ -118,28 +120,31 @@ static void test_planner_gitops__plan_file(void **state)
 	ikc_plan_free(plan);
 }
 
-static void test_planner_gitops__secret_hash(void **state)
+static void test_planner_gitops__secret_mask(void **state)
 {
 	json_object *s1 = parse("{\"kind\":\"Secret\",\"data\":{\"p\":\"c2VjcmV0\",\"q\":\"eA==\"},"
 				"\"stringData\":{\"t\":\"plain-secret\"},\"metadata\":{\"name\":\"x\"}}");
-	json_object *s2 = ikc_json_copy(s1), *s3 = ikc_json_copy(s1);
-	const char *h1;
+	json_object *s2 = parse("{\"kind\":\"Secret\",\"data\":{\"p\":\"b3RoZXI=\",\"q\":\"eQ==\"},"
+				"\"stringData\":{\"t\":\"another\"},\"metadata\":{\"name\":\"x\"}}");
+	json_object *s3 = ikc_json_copy(s1);
 
 	(void)state;
-	assert_int_equal(0, ikc_secret_hash_values(s1, "Secret", "salt-a"));
-	assert_int_equal(0, ikc_secret_hash_values(s2, "Secret", "salt-a"));
-	assert_int_equal(0, ikc_secret_hash_values(s3, "Secret", "salt-b"));
-	h1 = ikc_json_str(ikc_json_path(s1, "data"), "p");
-	assert_int_equal(0, strncmp(h1, IKC_SECRET_HASH_PREFIX, strlen(IKC_SECRET_HASH_PREFIX)));
-	assert_null(strstr(json_object_to_json_string(s1), "c2VjcmV0"));
-	assert_null(strstr(json_object_to_json_string(s1), "plain-secret"));
+	assert_int_equal(0, ikc_secret_mask(s1, "Secret"));
+	assert_int_equal(0, ikc_secret_mask(s2, "Secret"));
+	assert_string_equal(IKC_SECRET_MASK, ikc_json_str(ikc_json_path(s1, "data"), "p"));
+	assert_string_equal(IKC_SECRET_MASK, ikc_json_str(ikc_json_path(s1, "stringData"), "t"));
+	assert_true(ikc_secret_is_mask(ikc_json_path(s1, "data.q")));
 	assert_string_equal("x", ikc_json_str(ikc_json_path(s1, "metadata"), "name"));
-	/* same salt, same hash; another salt, another hash; hashing twice changes nothing */
-	assert_string_equal(h1, ikc_json_str(ikc_json_path(s2, "data"), "p"));
-	assert_string_not_equal(h1, ikc_json_str(ikc_json_path(s3, "data"), "p"));
-	assert_string_not_equal(h1, ikc_json_str(ikc_json_path(s1, "data"), "q"));
-	assert_int_equal(0, ikc_secret_hash_values(s2, "Secret", "salt-a"));
-	assert_true(ikc_json_equal_loose(s1, s2));
+	/* no function of the value is kept: other values, the same masked value */
+	assert_true(json_object_equal(s1, s2));
+	/* masking twice changes nothing */
+	assert_int_equal(0, ikc_secret_mask(s2, "Secret"));
+	assert_true(json_object_equal(s1, s2));
+	/* strip: the members are gone, the rest stays */
+	assert_int_equal(0, ikc_secret_strip(s3, "Secret"));
+	assert_null(ikc_json_path(s3, "data"));
+	assert_null(ikc_json_path(s3, "stringData"));
+	assert_string_equal("Secret", ikc_json_str(s3, "kind"));
 	json_object_put(s1);
 	json_object_put(s2);
 	json_object_put(s3);
@@ -154,14 +159,14 @@ static void test_planner_gitops__master_auth(void **state)
 	json_object *cm = parse("{\"data\":{\"k\":\"v\"}}");
 
 	(void)state;
-	assert_int_equal(0, ikc_secret_hash_values(c, "Cluster", "salt"));
+	assert_int_equal(0, ikc_secret_mask(c, "Cluster"));
 	assert_null(strstr(json_object_to_json_string(c), "hunter2"));
 	assert_null(strstr(json_object_to_json_string(c), "a-private-key"));
 	assert_null(strstr(json_object_to_json_string(c), "\"admin\""));
 	assert_string_equal("LS0tCA==", ikc_json_str(ikc_json_path(c, "spec.masterAuth"),
 						     "clusterCaCertificate"));
 	/* other kinds are left alone */
-	assert_int_equal(0, ikc_secret_hash_values(cm, "ConfigMap", "salt"));
+	assert_int_equal(0, ikc_secret_mask(cm, "ConfigMap"));
 	assert_string_equal("v", ikc_json_str(ikc_json_path(cm, "data"), "k"));
 	assert_true(ikc_secret_kind("Secret"));
 	assert_true(ikc_secret_kind("Cluster"));
@@ -209,7 +214,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_planner_gitops__markers),
 		cmocka_unit_test(test_planner_gitops__plan_file),
-		cmocka_unit_test(test_planner_gitops__secret_hash),
+		cmocka_unit_test(test_planner_gitops__secret_mask),
 		cmocka_unit_test(test_planner_gitops__master_auth),
 		cmocka_unit_test(test_planner_gitops__render_masks_master_auth),
 	};
